@@ -1,0 +1,372 @@
+package io.courant.client;
+
+import io.courant.ErrorCode;
+import io.courant.cassandra.CassandraPartitionCleanup;
+import io.courant.log.LogSettings;
+import io.courant.log.Partition;
+import io.courant.log.Partition.Acks;
+import io.courant.log.internal.kafka.RecordBatches;
+import io.courant.topic.TopicController;
+import io.courant.topic.TopicDescription;
+import io.courant.topic.TopicSettings;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * Courant's Java API, for use inside any Pekko application: topic administration, produce and
+ * fetch, with {@link CompletionStage} results. Failed stages carry a {@link CourantException}
+ * (retriable ones extend {@link RetriableException}).
+ *
+ * <pre>{@code
+ * Courant courant = Courant.get(system);
+ * courant.createTopic(new NewTopic("orders", 8))
+ *     .thenCompose(t -> courant.send(ProducerRecord.of("orders", "order-17", "{\"qty\":3}")))
+ *     .thenAccept(md -> System.out.println("stored at " + md.partition() + "/" + md.offset()));
+ * }</pre>
+ *
+ * <p>The first {@code get} starts the node's share of the cluster: partition sharding and the topic
+ * controller singleton. The actor protocols behind it ({@link Partition}, {@link TopicController})
+ * are public too, for callers that prefer to {@code ask} them.
+ */
+public final class Courant implements Extension {
+
+  private static final ExtensionId<Courant> ID = new ExtensionId<>() {
+    @Override
+    public Courant createExtension(ActorSystem<?> system) {
+      return new Courant(system);
+    }
+  };
+
+  /** The Courant API of this actor system (started on first use). */
+  public static Courant get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
+
+  private final ActorSystem<?> system;
+  private final ClientSettings settings;
+  private final TopicSettings topicSettings;
+  private final ActorRef<TopicController.Command> controller;
+  private final ClusterSharding sharding;
+  private final Partitioner partitioner = new Partitioner();
+  private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
+
+  private record CachedTopic(TopicDescription topic, long fetchedAtNanos) {}
+
+  private Courant(ActorSystem<?> system) {
+    this.system = system;
+    var config = system.settings().config().getConfig("courant");
+    this.settings = ClientSettings.create(config.getConfig("client"));
+    this.topicSettings = TopicSettings.create(config.getConfig("topic"));
+    this.sharding = ClusterSharding.get(system);
+    this.controller = TopicController.init(system, topicSettings, partitionDataDeleter(system, config.getString("topic.data-deleter")));
+    Partition.init(system, LogSettings.create(config.getConfig("log")), topicId ->
+        ask(controller, (ActorRef<TopicController.TopicReply> r) -> new TopicController.DescribeTopicById(topicId, r))
+            .thenApply(reply -> reply instanceof TopicController.TopicFound f
+                ? Optional.of(TopicController.topicLog(f.topic(), topicSettings.defaults()))
+                : Optional.empty()));
+  }
+
+  private static Function<String, CompletionStage<Done>> partitionDataDeleter(ActorSystem<?> system, String kind) {
+    return switch (kind) {
+      case "cassandra" -> new CassandraPartitionCleanup(system);
+      case "none" -> persistenceId -> CompletableFuture.completedFuture(Done.getInstance());
+      default -> throw new IllegalArgumentException("courant.topic.data-deleter must be cassandra or none, not " + kind);
+    };
+  }
+
+  /** The settings this API runs with ({@code courant.client}). */
+  public ClientSettings settings() {
+    return settings;
+  }
+
+  /** The topic controller singleton's proxy. */
+  public ActorRef<TopicController.Command> topicController() {
+    return controller;
+  }
+
+  // ---- admin
+
+  /**
+   * Creates a topic.
+   *
+   * @return the created topic; fails with {@link InvalidTopicException}, {@link
+   *     TopicExistsException}, {@link InvalidPartitionsException} or {@link
+   *     InvalidConfigurationException}
+   */
+  public CompletionStage<TopicDescription> createTopic(NewTopic topic) {
+    return topicCommand(r -> new TopicController.CreateTopic(topic.name(), topic.partitions(), topic.configs(), false, r));
+  }
+
+  /** Lists all topics. */
+  public CompletionStage<List<TopicDescription>> listTopics() {
+    return ask(controller, TopicController.ListTopics::new).thenApply(TopicController.TopicList::topics);
+  }
+
+  /** Describes a topic; fails with {@link UnknownTopicOrPartitionException} if there is none. */
+  public CompletionStage<TopicDescription> describeTopic(String name) {
+    return topicCommand(r -> new TopicController.DescribeTopic(name, r));
+  }
+
+  /** Every supported config of a topic with its effective value (the topic's, or the default). */
+  public CompletionStage<Map<String, String>> describeConfigs(String name) {
+    return describeTopic(name).thenApply(t -> io.courant.topic.TopicConfigs.effective(t.configs(), topicSettings.defaults()));
+  }
+
+  /** Deletes a topic and its data; the name can be used again at once. */
+  public CompletionStage<Done> deleteTopic(String name) {
+    return topicCommand(r -> new TopicController.DeleteTopic(name, r)).thenApply(t -> {
+      topics.remove(name);
+      return Done.getInstance();
+    });
+  }
+
+  /** Grows a topic to {@code totalPartitions}. */
+  public CompletionStage<TopicDescription> createPartitions(String name, int totalPartitions) {
+    return topicCommand(r -> new TopicController.CreatePartitions(name, totalPartitions, r));
+  }
+
+  /** Sets and removes topic configs (Kafka's names). */
+  public CompletionStage<TopicDescription> alterConfigs(String name, Map<String, String> set, Set<String> delete) {
+    return topicCommand(r -> new TopicController.AlterConfigs(name, set, delete, r));
+  }
+
+  /** The first readable offset of a partition. */
+  public CompletionStage<Long> earliestOffset(TopicPartition tp) {
+    return listOffsets(tp, Partition.EARLIEST_TIMESTAMP).thenApply(OffsetAndTimestamp::offset);
+  }
+
+  /** The log end offset of a partition (the offset the next record gets). */
+  public CompletionStage<Long> latestOffset(TopicPartition tp) {
+    return listOffsets(tp, Partition.LATEST_TIMESTAMP).thenApply(OffsetAndTimestamp::offset);
+  }
+
+  /** The first record at or after a timestamp, or empty if every record is older. */
+  public CompletionStage<Optional<OffsetAndTimestamp>> offsetForTimestamp(TopicPartition tp, long timestamp) {
+    if (timestamp < 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("timestamp must be >= 0, not " + timestamp));
+    }
+    return listOffsets(tp, timestamp).thenApply(o -> o.offset() < 0 ? Optional.empty() : Optional.of(o));
+  }
+
+  private CompletionStage<OffsetAndTimestamp> listOffsets(TopicPartition tp, long timestamp) {
+    return partition(tp).thenCompose(ref -> ask(ref, (ActorRef<Partition.OffsetsReply> r) -> new Partition.ListOffsets(timestamp, r)))
+        .thenApply(reply -> {
+          if (reply instanceof Partition.OffsetFound f) {
+            return new OffsetAndTimestamp(f.offset(), f.timestamp());
+          }
+          throw failure(tp, (Partition.Rejected) reply);
+        });
+  }
+
+  // ---- produce
+
+  /** Sends one record with the configured {@code acks}. */
+  public CompletionStage<RecordMetadata> send(ProducerRecord record) {
+    return send(record, settings.acks());
+  }
+
+  /** Sends one record. */
+  public CompletionStage<RecordMetadata> send(ProducerRecord record, Acks acks) {
+    return sendAll(List.of(record), acks).thenApply(list -> list.get(0));
+  }
+
+  /**
+   * Sends records, one batch per partition, and returns their metadata in the order given. Records
+   * without a partition go by key (murmur2, as Kafka), or, without a key, all to one partition
+   * chosen for this call (sticky).
+   */
+  public CompletionStage<List<RecordMetadata>> sendAll(List<ProducerRecord> records, Acks acks) {
+    if (records.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    Map<String, CompletionStage<TopicDescription>> lookups = new LinkedHashMap<>();
+    for (ProducerRecord r : records) {
+      lookups.computeIfAbsent(r.topic(), this::topic);
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().stream().map(CompletionStage::toCompletableFuture)
+        .toArray(CompletableFuture[]::new));
+    return all.thenCompose(ignored -> {
+      Map<TopicPartition, List<Integer>> byPartition = new LinkedHashMap<>();
+      Map<String, Integer> stickies = new LinkedHashMap<>();
+      for (int i = 0; i < records.size(); i++) {
+        ProducerRecord r = records.get(i);
+        TopicDescription t = lookups.get(r.topic()).toCompletableFuture().join();
+        int p = choosePartition(r, t, stickies);
+        byPartition.computeIfAbsent(new TopicPartition(r.topic(), p), k -> new ArrayList<>()).add(i);
+      }
+      RecordMetadata[] out = new RecordMetadata[records.size()];
+      List<CompletableFuture<Void>> sends = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      byPartition.forEach((tp, indexes) -> {
+        List<RecordBatches.Entry> entries = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+          ProducerRecord r = records.get(i);
+          entries.add(new RecordBatches.Entry(r.timestamp() == null ? now : r.timestamp(), r.key(), r.value(), r.headers()));
+        }
+        ByteBuffer batch = RecordBatches.build(entries, settings.compressionType(), -1L, (short) -1, -1);
+        sends.add(append(tp, toArray(batch), acks).thenAccept(appended -> {
+          for (int k = 0; k < indexes.size(); k++) {
+            long ts = appended.logAppendTime() >= 0 ? appended.logAppendTime() : entries.get(k).timestamp();
+            out[indexes.get(k)] = new RecordMetadata(tp.topic(), tp.partition(), appended.baseOffset() + k, ts);
+          }
+        }).toCompletableFuture());
+      });
+      return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(out));
+    });
+  }
+
+  /**
+   * Appends encoded record batches (Kafka record batch v2) to one partition as they are: the path
+   * for callers that build their own batches (idempotent producers, the Kafka protocol).
+   */
+  public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks) {
+    return partition(tp).thenCompose(ref -> ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))
+        .thenApply(reply -> {
+          if (reply instanceof Partition.Appended a) {
+            return a;
+          }
+          throw failure(tp, (Partition.Rejected) reply);
+        });
+  }
+
+  private int choosePartition(ProducerRecord r, TopicDescription t, Map<String, Integer> stickies) {
+    if (r.partition() != null) {
+      if (r.partition() >= t.partitions()) {
+        throw new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + r.partition()
+            + " of topic '" + t.name() + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
+      }
+      return r.partition();
+    }
+    if (r.key() != null) {
+      return Partitioner.partitionForKey(r.key(), t.partitions());
+    }
+    return stickies.computeIfAbsent(t.name(), n -> partitioner.nextStickyPartition(t.partitions()));
+  }
+
+  // ---- fetch
+
+  /**
+   * Reads records from an offset: waits up to {@code maxWait} for records to arrive (long poll),
+   * returns at most about {@code maxBytes} (but at least one batch).
+   *
+   * @throws OffsetOutOfRangeException (in the stage) if the offset is outside the log; the message
+   *     says the valid range
+   */
+  public CompletionStage<FetchResult> fetch(TopicPartition tp, long offset, int maxBytes, Duration maxWait) {
+    return fetchBatches(tp, offset, maxBytes, 1, maxWait).thenApply(f -> {
+      List<ConsumerRecord> records = new ArrayList<>();
+      for (var r : RecordBatches.decode(ByteBuffer.wrap(f.batches()), offset)) {
+        records.add(new ConsumerRecord(tp.topic(), tp.partition(), r.offset(), r.timestamp(), r.key(), r.value(), r.headers()));
+      }
+      return new FetchResult(tp, records, f.highWatermark(), f.logStartOffset());
+    });
+  }
+
+  /** Reads stored batches as they are (for the Kafka protocol and other byte-level readers). */
+  public CompletionStage<Partition.Fetched> fetchBatches(TopicPartition tp, long offset, int maxBytes, int minBytes, Duration maxWait) {
+    Duration askTimeout = settings.requestTimeout().plus(maxWait);
+    return partition(tp).thenCompose(ref -> ref.ask((ActorRef<Partition.FetchReply> r) ->
+            new Partition.Fetch(offset, maxBytes, minBytes, maxWait, r), askTimeout))
+        .thenApply(reply -> {
+          if (reply instanceof Partition.Fetched f) {
+            return f;
+          }
+          throw failure(tp, (Partition.Rejected) reply);
+        });
+  }
+
+  /** The marks and size of a partition. */
+  public CompletionStage<Partition.LogStatus> logStatus(TopicPartition tp) {
+    return partition(tp).thenCompose(ref -> ask(ref, Partition.GetLogState::new)).thenApply(reply -> {
+      if (reply instanceof Partition.LogStatus s) {
+        return s;
+      }
+      throw failure(tp, (Partition.Rejected) reply);
+    });
+  }
+
+  // ---- plumbing
+
+  private CompletionStage<EntityRef<Partition.Command>> partition(TopicPartition tp) {
+    return topic(tp.topic()).thenApply(t -> {
+      if (tp.partition() >= t.partitions()) {
+        throw new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + tp.partition()
+            + " of topic '" + t.name() + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
+      }
+      return sharding.entityRefFor(Partition.ENTITY_KEY, Partition.entityId(t.topicId(), tp.partition()));
+    });
+  }
+
+  /** The topic's metadata, cached for {@code courant.client.metadata-max-age}. */
+  private CompletionStage<TopicDescription> topic(String name) {
+    CachedTopic cached = topics.get(name);
+    if (cached != null && System.nanoTime() - cached.fetchedAtNanos() < settings.metadataMaxAge().toNanos()) {
+      return CompletableFuture.completedFuture(cached.topic());
+    }
+    return describeTopic(name).thenApply(t -> {
+      topics.put(name, new CachedTopic(t, System.nanoTime()));
+      return t;
+    });
+  }
+
+  private CourantException failure(TopicPartition tp, Partition.Rejected rejected) {
+    if (rejected.code() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+      topics.remove(tp.topic());
+    }
+    return CourantException.of(rejected.code(), rejected.message());
+  }
+
+  private CompletionStage<TopicDescription> topicCommand(Function<ActorRef<TopicController.TopicReply>, TopicController.Command> command) {
+    return ask(controller, command::apply).thenApply(reply -> {
+      if (reply instanceof TopicController.TopicFound f) {
+        return f.topic();
+      }
+      TopicController.Rejected r = (TopicController.Rejected) reply;
+      throw CourantException.of(r.code(), r.message());
+    });
+  }
+
+  private <Q, R> CompletionStage<R> ask(ActorRef<Q> target, Function<ActorRef<R>, Q> message) {
+    return AskPattern.ask(target, message::apply, settings.requestTimeout(), system.scheduler())
+        .exceptionallyCompose(Courant::timeoutAsCourantError);
+  }
+
+  private <Q, R> CompletionStage<R> ask(EntityRef<Q> target, Function<ActorRef<R>, Q> message) {
+    return target.ask(message::apply, settings.requestTimeout()).exceptionallyCompose(Courant::timeoutAsCourantError);
+  }
+
+  private static <R> CompletionStage<R> timeoutAsCourantError(Throwable t) {
+    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return CompletableFuture.failedFuture(new TimeoutException("no reply in time: " + cause.getMessage()));
+    }
+    return CompletableFuture.failedFuture(cause);
+  }
+
+  private static byte[] toArray(ByteBuffer b) {
+    if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+      return b.array();
+    }
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+}

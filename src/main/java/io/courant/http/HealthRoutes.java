@@ -1,0 +1,42 @@
+package io.courant.http;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.persistence.cassandra.healthcheck.CassandraHealthCheck;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * {@code GET /healthy} (the node's process is up) and {@code GET /ready} (it is an Up member of
+ * the cluster and its Cassandra answers: it can take requests).
+ */
+public final class HealthRoutes extends AllDirectives {
+  private final ActorSystem<?> system;
+  private final CassandraHealthCheck cassandra;
+
+  public HealthRoutes(ActorSystem<?> system) {
+    this.system = system;
+    this.cassandra = new CassandraHealthCheck(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
+  }
+
+  public Route routes() {
+    return concat(
+        path("healthy", () -> get(() -> complete(StatusCodes.OK, "{\"status\":\"healthy\"}"))),
+        path("ready", () -> get(() -> onSuccess(ready(), ok -> ok
+            ? complete(StatusCodes.OK, "{\"status\":\"ready\"}")
+            : complete(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}")))));
+  }
+
+  private CompletionStage<Boolean> ready() {
+    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+    return FutureConverters.asJava(cassandra.apply()).thenApply(b -> (Boolean) b)
+        .toCompletableFuture().completeOnTimeout(false, Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,37 @@
+package io.courant.log;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Node-wide settings of the partition logs, read once from {@code courant.log}.
+ *
+ * @param groupCommitMaxBytes the largest journal event built from appends gathered while a write
+ *     was in flight
+ * @param maxPendingBytes appends waiting for the journal beyond this are refused (retriable)
+ * @param tailCacheBytes recent events kept in memory per partition for hot reads
+ * @param snapshotEvery journal events between snapshots
+ * @param maxFetchWait the longest long-poll a fetch may ask for
+ * @param startTimeout how long a partition may take to find its topic and recover
+ * @param readJournal the Pekko Persistence Query plugin that reads old events back
+ */
+public record LogSettings(
+    int groupCommitMaxBytes,
+    long maxPendingBytes,
+    long tailCacheBytes,
+    int snapshotEvery,
+    Duration maxFetchWait,
+    Duration startTimeout,
+    String readJournal) {
+
+  public static LogSettings create(Config courantLog) {
+    return new LogSettings(
+        (int) courantLog.getBytes("group-commit-max-bytes").longValue(),
+        courantLog.getBytes("max-pending-bytes"),
+        courantLog.getBytes("tail-cache-bytes"),
+        courantLog.getInt("snapshot-every"),
+        courantLog.getDuration("max-fetch-wait"),
+        courantLog.getDuration("start-timeout"),
+        courantLog.getString("read-journal"));
+  }
+}

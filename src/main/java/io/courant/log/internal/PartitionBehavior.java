@@ -1,0 +1,532 @@
+package io.courant.log.internal;
+
+import io.courant.ErrorCode;
+import io.courant.log.BatchInfo;
+import io.courant.log.LogSettings;
+import io.courant.log.Partition;
+import io.courant.log.Partition.Command;
+import io.courant.log.Partition.Rejected;
+import io.courant.log.TopicLog;
+import io.courant.log.TopicResolver;
+import io.courant.log.internal.kafka.RecordBatches;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * The sharded entity of a partition: the front of its {@link PartitionLog}.
+ *
+ * <p>A persistent actor has one journal write in flight and stashes commands meanwhile, which would
+ * cap a partition at a few hundred writes per second. This front never stashes once running: it
+ * validates appends, assigns offsets, checks producer sequences and gathers appends that arrive
+ * while a write is in flight into the next write (group commit). It serves reads itself, from an
+ * in-memory tail or the journal, so that reads never queue behind writes.
+ */
+public final class PartitionBehavior {
+
+  private record LogRecovered(LogState state) implements Command {}
+
+  private record TopicResolved(Optional<TopicLog> topic, Throwable failure) implements Command {}
+
+  private record StartTimedOut() implements Command {}
+
+  private record WriteDone(long seqNr) implements Command {}
+
+  private record LogStopped() implements Command {}
+
+  private record FetchExpired(long waiterId) implements Command {}
+
+  private record EventsRead(List<byte[]> events, Throwable failure, Consumer<List<byte[]>> then, Consumer<Throwable> otherwise)
+      implements Command {}
+
+  /** An accepted append waiting for its journal write. */
+  private record PendingAppend(byte[] batches, long baseOffset, long lastOffset, long maxTimestamp, long appendTime,
+      ActorRef<Partition.AppendReply> replyTo) {}
+
+  /** A reply due once an offset is durable (a duplicate of an append still in flight). */
+  private record DurableReply(long lastOffset, Partition.Appended reply, ActorRef<Partition.AppendReply> replyTo) {}
+
+  private record Waiter(long id, Partition.Fetch fetch) {}
+
+  private static final Duration NO_WAIT = Duration.ZERO;
+
+  public static Behavior<Command> create(String entityId, LogSettings settings, TopicResolver topics) {
+    return create(entityId, settings, topics, Clock.systemUTC());
+  }
+
+  public static Behavior<Command> create(String entityId, LogSettings settings, TopicResolver topics, Clock clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000,
+        stash -> new PartitionBehavior(ctx, timers, stash, entityId, settings, clock).starting(topics))));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final String entityId;
+  private final LogSettings settings;
+  private final Clock clock;
+  private final PersistenceId persistenceId;
+  private final ActorRef<PartitionLog.Command> log;
+  private final ActorRef<PartitionLog.Persisted> writeDone;
+  private final TailCache tail;
+
+  private TopicLog topic;
+  private LogState state;
+  private String name;
+  private long highWatermark;
+  private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
+  private long pendingBytes;
+  private List<PendingAppend> inFlight;
+  private PartitionLog.RecordsAppended inFlightEvent;
+  private final List<DurableReply> durableReplies = new ArrayList<>();
+  private final Map<Long, Waiter> waiters = new HashMap<>();
+  private long nextWaiterId;
+
+  private PartitionBehavior(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
+      String entityId, LogSettings settings, Clock clock) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.stash = stash;
+    this.entityId = entityId;
+    this.settings = settings;
+    this.clock = clock;
+    this.name = entityId;
+    this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
+    this.tail = new TailCache(settings.tailCacheBytes());
+    this.log = ctx.spawn(PartitionLog.create(persistenceId,
+        ctx.messageAdapter(PartitionLog.Recovered.class, r -> new LogRecovered(r.state())), settings.snapshotEvery()), "log");
+    ctx.watchWith(log, new LogStopped());
+    this.writeDone = ctx.messageAdapter(PartitionLog.Persisted.class, p -> new WriteDone(p.seqNr()));
+  }
+
+  // ---- starting: find the topic and recover the log, stash everything else
+
+  private Behavior<Command> starting(TopicResolver topics) {
+    UUID topicId;
+    int partition;
+    try {
+      topicId = UUID.fromString(entityId.substring(0, 36));
+      partition = Integer.parseInt(entityId.substring(37));
+    } catch (RuntimeException e) {
+      ctx.getLog().error("Partition entity id '{}' is not <topic id>-<partition>", entityId);
+      return Behaviors.stopped();
+    }
+    ctx.pipeToSelf(topics.resolve(topicId), TopicResolved::new);
+    timers.startSingleTimer(new StartTimedOut(), settings.startTimeout());
+    return Behaviors.receive(Command.class)
+        .onMessage(LogRecovered.class, m -> {
+          state = m.state();
+          highWatermark = state.nextOffset();
+          return startedIfReady(partition);
+        })
+        .onMessage(TopicResolved.class, m -> {
+          if (m.failure() != null) {
+            return failStart(ErrorCode.REQUEST_TIMED_OUT, "topic metadata unavailable: " + m.failure().getMessage());
+          }
+          if (m.topic().isEmpty() || partition >= m.topic().get().partitions()) {
+            return failStart(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                "partition " + partition + " of topic id " + topicId + " does not exist");
+          }
+          topic = m.topic().get();
+          name = topic.name() + "-" + partition;
+          return startedIfReady(partition);
+        })
+        .onMessage(StartTimedOut.class, m -> failStart(ErrorCode.REQUEST_TIMED_OUT,
+            "partition " + entityId + " did not start within " + settings.startTimeout()))
+        .onMessage(LogStopped.class, m -> failStart(ErrorCode.KAFKA_STORAGE_ERROR,
+            "partition " + entityId + " could not recover its log from the journal (see the node's log)"))
+        .onMessage(Command.class, m -> {
+          if (stash.isFull()) {
+            reject(m, ErrorCode.REQUEST_TIMED_OUT, "partition " + entityId + " is starting and has too many waiting requests");
+          } else {
+            stash.stash(m);
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> startedIfReady(int partition) {
+    if (state == null || topic == null) {
+      return Behaviors.same();
+    }
+    timers.cancel(new StartTimedOut());
+    ctx.getLog().debug("Partition {} ready: log start {}, end {}, {} events", name, state.logStartOffset(),
+        highWatermark, state.index().size());
+    return stash.unstashAll(running());
+  }
+
+  private Behavior<Command> failStart(ErrorCode code, String message) {
+    ctx.getLog().warn("Partition {} not started: {}", entityId, message);
+    stash.forEach(m -> reject(m, code, message));
+    return Behaviors.stopped();
+  }
+
+  // ---- running
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Partition.Append.class, this::onAppend)
+        .onMessage(WriteDone.class, this::onWriteDone)
+        .onMessage(Partition.Fetch.class, this::onFetch)
+        .onMessage(FetchExpired.class, this::onFetchExpired)
+        .onMessage(EventsRead.class, this::onEventsRead)
+        .onMessage(Partition.ListOffsets.class, this::onListOffsets)
+        .onMessage(Partition.GetLogState.class, this::onGetLogState)
+        .onMessage(Partition.ConfigChanged.class, this::onConfigChanged)
+        .onMessage(Partition.TopicDeleted.class, this::onTopicDeleted)
+        .onMessage(LogStopped.class, this::onLogStopped)
+        .build();
+  }
+
+  private Behavior<Command> onAppend(Partition.Append append) {
+    ByteBuffer buffer = ByteBuffer.wrap(append.batches());
+    if (pendingBytes + append.batches().length > settings.maxPendingBytes()) {
+      append.replyTo().tell(new Rejected(ErrorCode.REQUEST_TIMED_OUT, "partition " + name + " has " + pendingBytes
+          + " bytes waiting for the journal (courant.log.max-pending-bytes); retry later"));
+      return Behaviors.same();
+    }
+    List<BatchInfo> batches;
+    try {
+      batches = RecordBatches.validate(buffer, topic.config().maxMessageBytes());
+    } catch (BatchRejectedException e) {
+      append.replyTo().tell(new Rejected(e.code(), "partition " + name + ": " + e.getMessage()));
+      return Behaviors.same();
+    }
+    Map<Long, ProducerStates.Entry> overlay = new HashMap<>();
+    List<ProducerStates.Appended> duplicates = new ArrayList<>();
+    for (BatchInfo b : batches) {
+      ProducerStates.Check check = state.producers().check(b, overlay);
+      if (check instanceof ProducerStates.Reject r) {
+        append.replyTo().tell(new Rejected(r.code(), "partition " + name + ": " + r.message()));
+        return Behaviors.same();
+      } else if (check instanceof ProducerStates.Duplicate d) {
+        duplicates.add(d.original());
+      } else {
+        state.producers().record(b, overlay);
+      }
+    }
+    if (!duplicates.isEmpty()) {
+      return onDuplicate(append, batches, duplicates);
+    }
+
+    long appendTime = topic.config().logAppendTime() ? clock.millis() : -1L;
+    long baseOffset = state.nextOffset;
+    state.nextOffset = RecordBatches.assignOffsets(buffer, baseOffset, appendTime);
+    List<BatchInfo> assigned = RecordBatches.batches(buffer);
+    overlay.clear();
+    long maxTimestamp = -1L;
+    for (BatchInfo b : assigned) {
+      state.producers().record(b, overlay);
+      maxTimestamp = Math.max(maxTimestamp, b.maxTimestamp());
+    }
+    state.producers().commit(overlay);
+
+    long lastOffset = state.nextOffset - 1;
+    boolean replyNow = append.acks() == Partition.Acks.NONE;
+    if (replyNow) {
+      append.replyTo().tell(new Partition.Appended(baseOffset, lastOffset, appendTime, state.logStartOffset()));
+    }
+    pending.add(new PendingAppend(append.batches(), baseOffset, lastOffset, maxTimestamp, appendTime,
+        replyNow ? null : append.replyTo()));
+    pendingBytes += append.batches().length;
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDuplicate(Partition.Append append, List<BatchInfo> batches, List<ProducerStates.Appended> duplicates) {
+    if (duplicates.size() != batches.size()) {
+      append.replyTo().tell(new Rejected(ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
+          "partition " + name + ": the request mixes already stored and new batches of one producer"));
+      return Behaviors.same();
+    }
+    long first = duplicates.get(0).baseOffset();
+    long last = duplicates.get(duplicates.size() - 1).lastOffset();
+    Partition.Appended reply = new Partition.Appended(first, last, -1L, state.logStartOffset());
+    if (last < highWatermark || append.acks() == Partition.Acks.NONE) {
+      append.replyTo().tell(reply);
+    } else {
+      durableReplies.add(new DurableReply(last, reply, append.replyTo()));
+    }
+    return Behaviors.same();
+  }
+
+  /** Starts the next journal write with everything gathered, if none is in flight (group commit). */
+  private void writeIfIdle() {
+    if (inFlight != null || pending.isEmpty()) {
+      return;
+    }
+    List<PendingAppend> group = new ArrayList<>();
+    int bytes = 0;
+    while (!pending.isEmpty()
+        && (group.isEmpty() || bytes + pending.peek().batches().length <= settings.groupCommitMaxBytes())) {
+      PendingAppend p = pending.poll();
+      group.add(p);
+      bytes += p.batches().length;
+    }
+    byte[] batches;
+    if (group.size() == 1) {
+      batches = group.get(0).batches();
+    } else {
+      batches = new byte[bytes];
+      int at = 0;
+      for (PendingAppend p : group) {
+        System.arraycopy(p.batches(), 0, batches, at, p.batches().length);
+        at += p.batches().length;
+      }
+    }
+    long maxTimestamp = group.stream().mapToLong(PendingAppend::maxTimestamp).max().orElse(-1L);
+    inFlight = group;
+    inFlightEvent = new PartitionLog.RecordsAppended(group.get(0).baseOffset(),
+        group.get(group.size() - 1).lastOffset(), maxTimestamp, batches);
+    log.tell(new PartitionLog.Persist(inFlightEvent, writeDone));
+  }
+
+  private Behavior<Command> onWriteDone(WriteDone done) {
+    PartitionLog.RecordsAppended event = inFlightEvent;
+    state.index().add(event.baseOffset(), event.lastOffset(), done.seqNr(), event.maxTimestamp(), event.batches().length);
+    state.lastSeqNr = done.seqNr();
+    highWatermark = event.lastOffset() + 1;
+    tail.put(done.seqNr(), event.batches());
+    for (PendingAppend p : inFlight) {
+      pendingBytes -= p.batches().length;
+      if (p.replyTo() != null) {
+        p.replyTo().tell(new Partition.Appended(p.baseOffset(), p.lastOffset(), p.appendTime(), state.logStartOffset()));
+      }
+    }
+    inFlight = null;
+    inFlightEvent = null;
+    for (Iterator<DurableReply> it = durableReplies.iterator(); it.hasNext(); ) {
+      DurableReply r = it.next();
+      if (r.lastOffset() < highWatermark) {
+        r.replyTo().tell(r.reply());
+        it.remove();
+      }
+    }
+    wakeWaiters();
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLogStopped(LogStopped stopped) {
+    String message = "partition " + name + ": the journal write failed; the records may or may not be stored";
+    ctx.getLog().error("Partition {} log stopped (journal failure); failing {} appends and restarting on next use",
+        name, (inFlight == null ? 0 : inFlight.size()) + pending.size());
+    if (inFlight != null) {
+      inFlight.forEach(p -> replyError(p.replyTo(), ErrorCode.KAFKA_STORAGE_ERROR, message));
+    }
+    pending.forEach(p -> replyError(p.replyTo(), ErrorCode.KAFKA_STORAGE_ERROR, message));
+    durableReplies.forEach(r -> replyError(r.replyTo(), ErrorCode.KAFKA_STORAGE_ERROR, message));
+    waiters.values().forEach(w -> w.fetch().replyTo().tell(new Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, message)));
+    return Behaviors.stopped();
+  }
+
+  private static void replyError(ActorRef<Partition.AppendReply> replyTo, ErrorCode code, String message) {
+    if (replyTo != null) {
+      replyTo.tell(new Rejected(code, message));
+    }
+  }
+
+  // ---- reads
+
+  private Behavior<Command> onFetch(Partition.Fetch fetch) {
+    if (fetch.offset() < state.logStartOffset() || fetch.offset() > highWatermark) {
+      fetch.replyTo().tell(new Rejected(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + fetch.offset()
+          + " is out of range for partition " + name + ": valid offsets are " + state.logStartOffset() + " to "
+          + highWatermark + " (the log end)"));
+      return Behaviors.same();
+    }
+    Duration wait = fetch.maxWait().compareTo(settings.maxFetchWait()) > 0 ? settings.maxFetchWait() : fetch.maxWait();
+    if (wait.compareTo(NO_WAIT) > 0 && bytesAvailable(fetch.offset()) < Math.max(1, fetch.minBytes())) {
+      long id = nextWaiterId++;
+      waiters.put(id, new Waiter(id, fetch));
+      timers.startSingleTimer(id, new FetchExpired(id), wait);
+    } else {
+      serve(fetch);
+    }
+    return Behaviors.same();
+  }
+
+  private long bytesAvailable(long offset) {
+    int i = state.index().findOffset(offset);
+    return i < 0 ? 0 : state.index().bytesFrom(i);
+  }
+
+  private void wakeWaiters() {
+    if (waiters.isEmpty()) {
+      return;
+    }
+    for (Iterator<Waiter> it = waiters.values().iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (bytesAvailable(w.fetch().offset()) >= Math.max(1, w.fetch().minBytes())) {
+        timers.cancel(w.id());
+        it.remove();
+        serve(w.fetch());
+      }
+    }
+  }
+
+  private Behavior<Command> onFetchExpired(FetchExpired expired) {
+    Waiter w = waiters.remove(expired.waiterId());
+    if (w != null) {
+      serve(w.fetch());
+    }
+    return Behaviors.same();
+  }
+
+  /** Replies with the events from the one holding the offset, up to maxBytes (at least one). */
+  private void serve(Partition.Fetch fetch) {
+    LogIndex index = state.index();
+    int first = index.findOffset(fetch.offset());
+    if (first < 0) {
+      fetch.replyTo().tell(new Partition.Fetched(new byte[0], highWatermark, state.logStartOffset()));
+      return;
+    }
+    int last = first;
+    long bytes = index.sizeInBytes(first);
+    while (last + 1 < index.size() && bytes + index.sizeInBytes(last + 1) <= fetch.maxBytes()) {
+      last++;
+      bytes += index.sizeInBytes(last);
+    }
+    long hw = highWatermark;
+    long logStart = state.logStartOffset();
+    readEvents(first, last,
+        events -> fetch.replyTo().tell(new Partition.Fetched(concat(events, fetch.offset()), hw, logStart)),
+        failure -> fetch.replyTo().tell(new Rejected(ErrorCode.KAFKA_STORAGE_ERROR,
+            "partition " + name + ": reading the journal failed: " + failure.getMessage())));
+  }
+
+  /** Hands the events at index positions first..last to {@code then}, from the tail or the journal. */
+  private void readEvents(int first, int last, Consumer<List<byte[]>> then, Consumer<Throwable> otherwise) {
+    LogIndex index = state.index();
+    List<byte[]> events = new ArrayList<>(last - first + 1);
+    for (int i = first; i <= last; i++) {
+      byte[] cached = tail.get(index.seqNr(i));
+      if (cached == null) {
+        readJournal(index.seqNr(i), index.seqNr(last), events, then, otherwise);
+        return;
+      }
+      events.add(cached);
+    }
+    then.accept(events);
+  }
+
+  private void readJournal(long fromSeqNr, long toSeqNr, List<byte[]> prefix, Consumer<List<byte[]>> then,
+      Consumer<Throwable> otherwise) {
+    CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(ctx.getSystem())
+        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
+    var read = journal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
+        .map(envelope -> ((PartitionLog.RecordsAppended) envelope.event()).batches())
+        .runWith(Sink.seq(), ctx.getSystem());
+    ctx.pipeToSelf(read, (events, failure) -> {
+      if (events == null) {
+        return new EventsRead(null, failure, then, otherwise);
+      }
+      List<byte[]> all = new ArrayList<>(prefix);
+      all.addAll(events);
+      return new EventsRead(all, null, then, otherwise);
+    });
+  }
+
+  private Behavior<Command> onEventsRead(EventsRead read) {
+    if (read.failure() != null) {
+      ctx.getLog().warn("Partition {}: journal read failed", name, read.failure());
+      read.otherwise().accept(read.failure());
+    } else {
+      read.then().accept(read.events());
+    }
+    return Behaviors.same();
+  }
+
+  private static byte[] concat(List<byte[]> events, long fromOffset) {
+    ByteBuffer head = RecordBatches.from(ByteBuffer.wrap(events.get(0)), fromOffset);
+    int size = head.remaining();
+    for (int i = 1; i < events.size(); i++) {
+      size += events.get(i).length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(head);
+    for (int i = 1; i < events.size(); i++) {
+      out.put(events.get(i));
+    }
+    return out.array();
+  }
+
+  private Behavior<Command> onListOffsets(Partition.ListOffsets list) {
+    if (list.timestamp() == Partition.EARLIEST_TIMESTAMP) {
+      list.replyTo().tell(new Partition.OffsetFound(state.logStartOffset(), -1L));
+    } else if (list.timestamp() == Partition.LATEST_TIMESTAMP) {
+      list.replyTo().tell(new Partition.OffsetFound(highWatermark, -1L));
+    } else if (list.timestamp() < 0) {
+      list.replyTo().tell(new Rejected(ErrorCode.INVALID_REQUEST, "timestamp " + list.timestamp()
+          + " is not valid: use a time in ms since the epoch, -2 (earliest) or -1 (latest)"));
+    } else {
+      int at = state.index().findTimestamp(list.timestamp());
+      if (at < 0) {
+        list.replyTo().tell(new Partition.OffsetFound(-1L, -1L));
+      } else {
+        readEvents(at, at,
+            events -> list.replyTo().tell(RecordBatches.offsetForTimestamp(ByteBuffer.wrap(events.get(0)), list.timestamp())
+                .map(found -> new Partition.OffsetFound(found.offset(), found.timestamp()))
+                .orElse(new Partition.OffsetFound(-1L, -1L))),
+            failure -> list.replyTo().tell(new Rejected(ErrorCode.KAFKA_STORAGE_ERROR,
+                "partition " + name + ": reading the journal failed: " + failure.getMessage())));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetLogState(Partition.GetLogState get) {
+    get.replyTo().tell(new Partition.LogStatus(state.logStartOffset(), highWatermark, state.index().totalBytes(),
+        state.index().size()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onConfigChanged(Partition.ConfigChanged changed) {
+    topic = changed.topic();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTopicDeleted(Partition.TopicDeleted deleted) {
+    String message = "topic " + topic.name() + " was deleted";
+    if (inFlight != null) {
+      inFlight.forEach(p -> replyError(p.replyTo(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message));
+    }
+    pending.forEach(p -> replyError(p.replyTo(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message));
+    waiters.values().forEach(w -> w.fetch().replyTo().tell(new Rejected(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message)));
+    return Behaviors.stopped();
+  }
+
+  /** Answers any partition command with an error (used while starting fails). */
+  private static void reject(Command command, ErrorCode code, String message) {
+    Rejected rejected = new Rejected(code, message);
+    if (command instanceof Partition.Append m) {
+      m.replyTo().tell(rejected);
+    } else if (command instanceof Partition.Fetch m) {
+      m.replyTo().tell(rejected);
+    } else if (command instanceof Partition.ListOffsets m) {
+      m.replyTo().tell(rejected);
+    } else if (command instanceof Partition.GetLogState m) {
+      m.replyTo().tell(rejected);
+    }
+  }
+}

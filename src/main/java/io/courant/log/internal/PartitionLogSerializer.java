@@ -1,0 +1,116 @@
+package io.courant.log.internal;
+
+import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+
+/**
+ * Binary serializer of the partition log's journal events and snapshots: a few fixed fields and the
+ * record batches as they are (no JSON, no copy beyond the one into the output array). Each format
+ * starts with a version byte so that it can evolve.
+ */
+public final class PartitionLogSerializer extends SerializerWithStringManifest {
+  private static final String RECORDS_APPENDED = "A";
+  private static final String LOG_STATE = "S";
+  private static final byte VERSION = 1;
+
+  public PartitionLogSerializer(ExtendedActorSystem system) {}
+
+  @Override
+  public int identifier() {
+    return 1_318_001;
+  }
+
+  @Override
+  public String manifest(Object o) {
+    if (o instanceof PartitionLog.RecordsAppended) {
+      return RECORDS_APPENDED;
+    } else if (o instanceof LogState) {
+      return LOG_STATE;
+    }
+    throw new IllegalArgumentException("cannot serialize " + o.getClass());
+  }
+
+  @Override
+  public byte[] toBinary(Object o) {
+    if (o instanceof PartitionLog.RecordsAppended e) {
+      ByteBuffer out = ByteBuffer.allocate(1 + 24 + e.batches().length);
+      out.put(VERSION).putLong(e.baseOffset()).putLong(e.lastOffset()).putLong(e.maxTimestamp()).put(e.batches());
+      return out.array();
+    } else if (o instanceof LogState s) {
+      return logState(s);
+    }
+    throw new IllegalArgumentException("cannot serialize " + o.getClass());
+  }
+
+  @Override
+  public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    byte version = in.get();
+    if (version != VERSION) {
+      throw new NotSerializableException("unknown partition log format version " + version);
+    }
+    switch (manifest) {
+      case RECORDS_APPENDED: {
+        long base = in.getLong();
+        long last = in.getLong();
+        long maxTimestamp = in.getLong();
+        byte[] batches = new byte[in.remaining()];
+        in.get(batches);
+        return new PartitionLog.RecordsAppended(base, last, maxTimestamp, batches);
+      }
+      case LOG_STATE:
+        return logState(in);
+      default:
+        throw new NotSerializableException("unknown manifest " + manifest);
+    }
+  }
+
+  private static byte[] logState(LogState s) {
+    LogIndex index = s.index();
+    int[] producerBytes = {0};
+    s.producers().forEach((id, epoch, recent) -> producerBytes[0] += 8 + 2 + 4 + recent.size() * 24);
+    ByteBuffer out = ByteBuffer.allocate(1 + 24 + 4 + index.size() * 36 + 4 + producerBytes[0]);
+    out.put(VERSION).putLong(s.logStartOffset()).putLong(s.nextOffset()).putLong(s.lastSeqNr());
+    out.putInt(index.size());
+    for (int i = 0; i < index.size(); i++) {
+      out.putLong(index.baseOffset(i)).putLong(index.lastOffset(i)).putLong(index.seqNr(i))
+          .putLong(index.maxTimestampSoFar(i)).putInt(index.sizeInBytes(i));
+    }
+    out.putInt(s.producers().size());
+    s.producers().forEach((id, epoch, recent) -> {
+      out.putLong(id).putShort(epoch).putInt(recent.size());
+      for (ProducerStates.Appended a : recent) {
+        out.putInt(a.baseSequence()).putInt(a.lastSequence()).putLong(a.baseOffset()).putLong(a.lastOffset());
+      }
+    });
+    return out.array();
+  }
+
+  private static LogState logState(ByteBuffer in) {
+    long logStart = in.getLong();
+    long next = in.getLong();
+    long lastSeqNr = in.getLong();
+    LogIndex index = new LogIndex();
+    int entries = in.getInt();
+    for (int i = 0; i < entries; i++) {
+      index.add(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getInt());
+    }
+    ProducerStates producers = new ProducerStates();
+    int count = in.getInt();
+    for (int i = 0; i < count; i++) {
+      long id = in.getLong();
+      short epoch = in.getShort();
+      int n = in.getInt();
+      List<ProducerStates.Appended> recent = new ArrayList<>(n);
+      for (int j = 0; j < n; j++) {
+        recent.add(new ProducerStates.Appended(in.getInt(), in.getInt(), in.getLong(), in.getLong()));
+      }
+      producers.restore(id, epoch, recent);
+    }
+    return new LogState(logStart, next, lastSeqNr, index, producers);
+  }
+}

@@ -1,0 +1,236 @@
+package io.courant.log.internal.kafka;
+
+import io.courant.ErrorCode;
+import io.courant.log.BatchInfo;
+import io.courant.log.Header;
+import io.courant.log.LogRecord;
+import io.courant.log.internal.BatchRejectedException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.CloseableIterator;
+
+/**
+ * The one place that touches kafka-clients' record batch classes (their package moves between
+ * releases). Batches are Kafka's record batch format v2 (magic 2): CRC-protected, compressed as a
+ * whole, with the base offset outside the CRC so that offsets are assigned in place.
+ */
+public final class RecordBatches {
+  private RecordBatches() {}
+
+  /** The compression names Kafka's {@code compression.type} accepts. */
+  public static final List<String> COMPRESSION_TYPES = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
+  /**
+   * Checks every batch of an append request before anything is written.
+   *
+   * @throws BatchRejectedException if a batch is not magic 2, is a control or transactional batch,
+   *     is larger than {@code maxMessageBytes}, fails its CRC, or the buffer ends inside a batch
+   */
+  public static List<BatchInfo> validate(ByteBuffer buffer, int maxMessageBytes) {
+    MemoryRecords records = MemoryRecords.readableRecords(buffer.duplicate());
+    List<BatchInfo> infos = new ArrayList<>();
+    int seen = 0;
+    try {
+      for (MutableRecordBatch batch : records.batches()) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+          throw new BatchRejectedException(ErrorCode.UNSUPPORTED_VERSION,
+              "record batch format v" + batch.magic() + " is not supported; only v2 (magic 2) is");
+        }
+        if (batch.sizeInBytes() > maxMessageBytes) {
+          throw new BatchRejectedException(ErrorCode.MESSAGE_TOO_LARGE,
+              "record batch of " + batch.sizeInBytes() + " bytes exceeds max.message.bytes=" + maxMessageBytes);
+        }
+        if (!batch.isValid()) {
+          throw new BatchRejectedException(ErrorCode.CORRUPT_MESSAGE,
+              "record batch at position " + seen + " fails its CRC check (stored " + batch.checksum() + ")");
+        }
+        if (batch.isControlBatch() || batch.isTransactional()) {
+          throw new BatchRejectedException(ErrorCode.INVALID_RECORD,
+              "transactional and control batches are not supported");
+        }
+        Integer count = batch.countOrNull();
+        if (count == null || count <= 0 || batch.lastOffset() - batch.baseOffset() + 1 != count) {
+          throw new BatchRejectedException(ErrorCode.INVALID_RECORD,
+              "record batch must hold at least one record with consecutive offset deltas");
+        }
+        infos.add(info(batch));
+        seen += batch.sizeInBytes();
+      }
+    } catch (BatchRejectedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BatchRejectedException(ErrorCode.CORRUPT_MESSAGE, "malformed record batch: " + e.getMessage());
+    }
+    if (seen != buffer.remaining()) {
+      throw new BatchRejectedException(ErrorCode.CORRUPT_MESSAGE,
+          "the request ends inside a record batch (" + (buffer.remaining() - seen) + " trailing bytes)");
+    }
+    if (infos.isEmpty()) {
+      throw new BatchRejectedException(ErrorCode.INVALID_RECORD, "an append must hold at least one record batch");
+    }
+    return infos;
+  }
+
+  /**
+   * Rewrites the offsets of every batch in place so that they follow from {@code nextOffset}, and
+   * with {@code logAppendTime >= 0} stamps that time as the batches' timestamp.
+   *
+   * @return the offset after the last record
+   */
+  public static long assignOffsets(ByteBuffer buffer, long nextOffset, long logAppendTime) {
+    long next = nextOffset;
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+      long span = batch.lastOffset() - batch.baseOffset();
+      batch.setLastOffset(next + span);
+      if (logAppendTime >= 0) {
+        batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, logAppendTime);
+      }
+      next += span + 1;
+    }
+    return next;
+  }
+
+  /** The header of each batch in a buffer of stored batches. */
+  public static List<BatchInfo> batches(ByteBuffer buffer) {
+    List<BatchInfo> infos = new ArrayList<>();
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+      infos.add(info(batch));
+    }
+    return infos;
+  }
+
+  /** The stored batches that hold an offset at or after {@code fromOffset}, as one buffer. */
+  public static ByteBuffer from(ByteBuffer buffer, long fromOffset) {
+    ByteBuffer view = buffer.duplicate();
+    int start = view.position();
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+      if (batch.lastOffset() >= fromOffset) {
+        break;
+      }
+      start += batch.sizeInBytes();
+    }
+    view.position(start);
+    return view.slice();
+  }
+
+  /** Decodes the records at or after {@code fromOffset} (decompressing as needed). */
+  public static List<LogRecord> decode(ByteBuffer buffer, long fromOffset) {
+    List<LogRecord> out = new ArrayList<>();
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+      if (batch.lastOffset() < fromOffset) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (r.offset() >= fromOffset) {
+            out.add(toLogRecord(r, batch));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A record's offset and timestamp. */
+  public record TimestampedOffset(long offset, long timestamp) {}
+
+  /** The first record whose timestamp is at or after {@code timestamp}. */
+  public static Optional<TimestampedOffset> offsetForTimestamp(ByteBuffer buffer, long timestamp) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(buffer.duplicate()).batches()) {
+      if (batch.maxTimestamp() < timestamp) {
+        continue;
+      }
+      if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+        return Optional.of(new TimestampedOffset(batch.baseOffset(), batch.maxTimestamp()));
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (r.timestamp() >= timestamp) {
+            return Optional.of(new TimestampedOffset(r.offset(), r.timestamp()));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A record to encode into a new batch. */
+  public record Entry(long timestamp, byte[] key, byte[] value, List<Header> headers) {}
+
+  /**
+   * Encodes records into one v2 batch with base offset 0 (offsets are assigned on append).
+   *
+   * @param compression one of {@link #COMPRESSION_TYPES}
+   * @param producerId the idempotent producer id, or -1
+   */
+  public static ByteBuffer build(List<Entry> entries, String compression, long producerId, short epoch, int baseSequence) {
+    int estimate = 64;
+    for (Entry e : entries) {
+      estimate += 32 + length(e.key()) + length(e.value());
+      for (Header h : e.headers()) {
+        estimate += 8 + h.key().length() * 3 + length(h.value());
+      }
+    }
+    MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.MAGIC_VALUE_V2,
+        compression(compression), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch,
+        baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    for (Entry e : entries) {
+      builder.append(e.timestamp(), e.key(), e.value(), headers(e.headers()));
+    }
+    return builder.build().buffer();
+  }
+
+  private static Compression compression(String name) {
+    if (!COMPRESSION_TYPES.contains(name)) {
+      throw new IllegalArgumentException("unknown compression.type '" + name + "'; allowed: " + COMPRESSION_TYPES);
+    }
+    return Compression.of(name).build();
+  }
+
+  private static org.apache.kafka.common.header.Header[] headers(List<Header> headers) {
+    org.apache.kafka.common.header.Header[] out = new org.apache.kafka.common.header.Header[headers.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new RecordHeader(headers.get(i).key(), headers.get(i).value());
+    }
+    return out;
+  }
+
+  private static LogRecord toLogRecord(Record r, RecordBatch batch) {
+    List<Header> headers = new ArrayList<>(r.headers().length);
+    for (org.apache.kafka.common.header.Header h : r.headers()) {
+      headers.add(new Header(h.key(), h.value()));
+    }
+    long timestamp = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : r.timestamp();
+    return new LogRecord(r.offset(), timestamp, bytes(r.hasKey() ? r.key() : null), bytes(r.hasValue() ? r.value() : null), headers);
+  }
+
+  private static BatchInfo info(RecordBatch b) {
+    return new BatchInfo(b.baseOffset(), b.lastOffset(), b.maxTimestamp(), b.producerId(), b.producerEpoch(),
+        b.baseSequence(), b.lastSequence(), b.sizeInBytes());
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    if (b == null) {
+      return null;
+    }
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  private static int length(byte[] b) {
+    return b == null ? 0 : b.length;
+  }
+}

@@ -1,0 +1,109 @@
+package io.courant.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.courant.cassandra.CassandraConfig;
+import io.courant.cassandra.CassandraSettings;
+import io.courant.cassandra.CassandraStartException;
+import io.courant.cassandra.EmbeddedCassandra;
+import io.courant.client.Courant;
+import io.courant.http.HealthRoutes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * A Courant node: Cassandra (embedded in dev mode), the actor system joined to its cluster, the
+ * partition shards and topic controller, and the HTTP server. {@code bin/courant start} runs it.
+ */
+public final class CourantNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final EmbeddedCassandra embedded;
+  private final ServerBinding http;
+
+  private CourantNode(ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http) {
+    this.system = system;
+    this.embedded = embedded;
+    this.http = http;
+  }
+
+  public static void main(String[] args) {
+    CourantNode node;
+    try {
+      node = start(ConfigFactory.load());
+    } catch (CassandraStartException e) {
+      System.err.println("Courant could not start its embedded Cassandra: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "courant-shutdown"));
+    node.system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Starts a node with this configuration (Cassandra first, unless contact points are given). */
+  public static CourantNode start(Config config) {
+    CassandraSettings cassandra = CassandraSettings.create(config.getConfig("courant.cassandra"));
+    EmbeddedCassandra embedded = null;
+    List<String> contactPoints = cassandra.contactPoints();
+    if (cassandra.startEmbedded()) {
+      embedded = EmbeddedCassandra.start(cassandra.embedded(), home());
+      contactPoints = List.of(embedded.contactPoint());
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "courant",
+        CassandraConfig.connect(config, contactPoints, cassandra));
+    Cluster cluster = Cluster.get(system);
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    Courant.get(system);
+    String iface = config.getString("courant.http.interface");
+    int port = config.getInt("courant.http.port");
+    ServerBinding binding = Http.get(system).newServerAt(iface, port).bind(new HealthRoutes(system).routes())
+        .toCompletableFuture().join();
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    EmbeddedCassandra cassandraProcess = embedded;
+    if (cassandraProcess != null) {
+      // Cassandra stops last, once the journal's connections are closed.
+      system.getWhenTerminated().thenRun(cassandraProcess::close);
+    }
+    system.log().info("Courant node up: HTTP {}:{}, cluster {}, Cassandra {}{}", iface, port,
+        cluster.selfMember().address(), String.join(",", contactPoints),
+        embedded == null ? "" : " (embedded, data in " + embedded.dataDirectory() + ", log " + embedded.logFile() + ")");
+    System.out.println("Courant node ready: http://" + iface + ":" + port + "/ready  (Ctrl-C stops it)");
+    return new CourantNode(system, embedded, binding);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public int httpPort() {
+    return http.localAddress().getPort();
+  }
+
+  /** Stops the node, then its embedded Cassandra. */
+  @Override
+  public void close() {
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      system.log().warn("Actor system did not terminate in 30 s", e);
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private static Path home() {
+    return Path.of(System.getProperty("courant.home", ".")).toAbsolutePath().normalize();
+  }
+}
