@@ -123,32 +123,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     checkPort(s.listenAddress(), s.cqlPort(), "cql-port");
     checkPort(s.listenAddress(), s.storagePort(), "storage-port");
     Path yaml = renderConfig(conf.resolve("cassandra.yaml"), data, s);
-
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.addAll(JAVA17_OPTIONS);
-    command.addAll(
-        List.of(
-            "-Xss256k",
-            "-XX:+UseG1GC",
-            // Cassandra mlockall()s its memory at startup; where that is allowed (root, or a high
-            // memlock limit) a full-size initial heap is touched and pinned: seconds and 1 GB more.
-            "-Xms" + Math.min(s.heapBytes(), MAX_INITIAL_HEAP_BYTES) / (1 << 20) + "m",
-            "-Xmx" + s.heapBytes() / (1 << 20) + "m",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-XX:ErrorFile=" + logs.resolve("hs_err_pid%p.log"),
-            "-Djdk.attach.allowAttachSelf=true",
-            "-Dcassandra-foreground=yes",
-            "-Dcassandra.config=" + yaml.toUri(),
-            "-Dcassandra.storagedir=" + data,
-            "-Dcassandra.logdir=" + logs,
-            "-Dlogback.configurationFile=" + conf.resolve("logback.xml"),
-            // No JMX port (no cassandra.jmx.*.port): nothing else to collide with. A single node
-            // has no peers to announce its shutdown to (2 s by default).
-            "-Dcassandra.shutdown_announce_in_ms=0",
-            "-cp",
-            lib + File.separator + "*",
-            DAEMON_CLASS));
+    List<String> command = command(java, s, lib, conf.resolve("logback.xml"), yaml, data, logs);
 
     long systemLogStart = size(systemLog);
     long stdoutLogStart = size(stdoutLog);
@@ -167,9 +142,6 @@ public final class EmbeddedCassandra implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(stdoutLog.toFile()))
               .start();
-      process.getOutputStream().close();
-      Files.writeString(
-          data.resolve(PID_FILE), process.pid() + " " + ProcessHandle.current().pid() + "\n");
     } catch (IOException e) {
       throw new CassandraStartException("Could not launch " + java + ": " + e.getMessage(), e);
     }
@@ -177,13 +149,18 @@ public final class EmbeddedCassandra implements AutoCloseable {
         new EmbeddedCassandra(process, s.listenAddress(), s.cqlPort(), data);
     String version;
     try {
+      process.getOutputStream().close();
+      Files.writeString(
+          data.resolve(PID_FILE), process.pid() + " " + ProcessHandle.current().pid() + "\n");
       version =
           cassandra.awaitReady(
               s.startTimeout(),
               () -> logTail(systemLog, systemLogStart, stdoutLog, stdoutLogStart));
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       cassandra.close();
-      throw e;
+      throw e instanceof CassandraStartException cse
+          ? cse
+          : new CassandraStartException("Could not start the embedded Cassandra: " + e, e);
     }
     log.info(
         "Embedded Cassandra {} ready on {} in {} ms (pid {}, data {}, log {})",
@@ -338,6 +315,45 @@ public final class EmbeddedCassandra implements AutoCloseable {
     deleteQuietly(dataDirectory.resolve(PID_FILE));
   }
 
+  /** The child's command line: Cassandra's own scripts' JVM options, minus JMX. */
+  private static List<String> command(
+      Path java,
+      EmbeddedCassandraSettings s,
+      Path lib,
+      Path logback,
+      Path yaml,
+      Path data,
+      Path logs) {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(JAVA17_OPTIONS);
+    command.addAll(
+        List.of(
+            "-Xss256k",
+            "-XX:+UseG1GC",
+            // Cassandra mlockall()s its memory at startup; where that is allowed (root, or a high
+            // memlock limit) a full-size initial heap is touched and pinned: seconds and 1 GB more.
+            "-Xms" + Math.min(s.heapBytes(), MAX_INITIAL_HEAP_BYTES) / (1 << 20) + "m",
+            "-Xmx" + s.heapBytes() / (1 << 20) + "m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:ErrorFile=" + logs.resolve("hs_err_pid%p.log"),
+            "-Djdk.attach.allowAttachSelf=true",
+            "-Dcassandra-foreground=yes",
+            "-Dcassandra.config=" + yaml.toUri(),
+            "-Dcassandra.storagedir=" + data,
+            "-Dcassandra.logdir=" + logs,
+            // an empty one: the default, $CASSANDRA_HOME/conf/triggers, is missing and warned about
+            "-Dcassandra.triggers_dir=" + data.resolve("triggers"),
+            "-Dlogback.configurationFile=" + logback,
+            // No JMX port (no cassandra.jmx.*.port): nothing else to collide with. A single node
+            // has no peers to announce its shutdown to (2 s by default).
+            "-Dcassandra.shutdown_announce_in_ms=0",
+            "-cp",
+            lib + File.separator + "*",
+            DAEMON_CLASS));
+    return command;
+  }
+
   /** Waits until a CQL query succeeds; returns Cassandra's release version. */
   private String awaitReady(Duration timeout, Supplier<String> logTail) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -473,6 +489,7 @@ public final class EmbeddedCassandra implements AutoCloseable {
     long free;
     try {
       Files.createDirectories(data.resolve("logs"));
+      Files.createDirectories(data.resolve("triggers"));
       free = Files.getFileStore(data).getUsableSpace();
     } catch (IOException e) {
       throw new CassandraStartException(

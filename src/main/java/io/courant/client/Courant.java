@@ -66,9 +66,7 @@ public final class Courant implements Extension {
   private final ActorRef<TopicController.Command> controller;
   private final ClusterSharding sharding;
   private final Partitioner partitioner = new Partitioner();
-  private final Map<String, CachedTopic> topics = new ConcurrentHashMap<>();
-
-  private record CachedTopic(TopicDescription topic, long fetchedAtNanos) {}
+  private final Map<String, TopicRoute> topics = new ConcurrentHashMap<>();
 
   private Courant(ActorSystem<?> system) {
     this.system = system;
@@ -315,16 +313,62 @@ public final class Courant implements Extension {
     });
   }
 
-  /** The topic's metadata, cached for {@code courant.client.metadata-max-age}. */
+  /**
+   * The topic's metadata, cached for {@code metadata.max.age.ms}. Callers waiting for a first
+   * lookup are released in the order they asked, so sends keep their order per partition (as
+   * Kafka's producer, which blocks {@code send} on metadata, does); a stale entry is used while it
+   * is refreshed in the background.
+   */
   private CompletionStage<TopicDescription> topic(String name) {
-    CachedTopic cached = topics.get(name);
-    if (cached != null && System.nanoTime() - cached.fetchedAtNanos() < settings.metadataMaxAge().toNanos()) {
-      return CompletableFuture.completedFuture(cached.topic());
+    TopicRoute route = topics.computeIfAbsent(name, n -> new TopicRoute());
+    CompletableFuture<TopicDescription> waiting;
+    synchronized (route) {
+      if (route.topic != null) {
+        if (System.nanoTime() - route.fetchedAtNanos > settings.metadataMaxAge().toNanos() && !route.loading) {
+          load(name, route);
+        }
+        return CompletableFuture.completedFuture(route.topic);
+      }
+      waiting = new CompletableFuture<>();
+      route.waiting.add(waiting);
+      if (!route.loading) {
+        load(name, route);
+      }
     }
-    return describeTopic(name).thenApply(t -> {
-      topics.put(name, new CachedTopic(t, System.nanoTime()));
-      return t;
+    return waiting;
+  }
+
+  private void load(String name, TopicRoute route) {
+    route.loading = true;
+    describeTopic(name).whenComplete((topic, failure) -> {
+      // Released under the lock: a caller arriving meanwhile must not overtake the waiting ones.
+      synchronized (route) {
+        route.loading = false;
+        if (topic != null) {
+          route.topic = topic;
+          route.fetchedAtNanos = System.nanoTime();
+        } else {
+          topics.remove(name, route);
+        }
+        List<CompletableFuture<TopicDescription>> released = new ArrayList<>(route.waiting);
+        route.waiting.clear();
+        for (CompletableFuture<TopicDescription> f : released) {
+          if (topic != null) {
+            f.complete(topic);
+          } else {
+            f.completeExceptionally(failure);
+          }
+        }
+      }
     });
+  }
+
+  /** Cached metadata of one topic, and the callers waiting for its first lookup. */
+  private static final class TopicRoute {
+    TopicDescription topic;
+    long fetchedAtNanos;
+    boolean loading;
+    final List<CompletableFuture<TopicDescription>> waiting = new ArrayList<>();
   }
 
   private CourantException failure(TopicPartition tp, Partition.Rejected rejected) {

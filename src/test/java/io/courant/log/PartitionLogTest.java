@@ -203,14 +203,7 @@ class PartitionLogTest {
   }
 
   private static byte[] idempotentBatch(long producerId, short epoch, int baseSequence, String... values) {
-    List<RecordBatches.Entry> entries = new ArrayList<>();
-    for (String v : values) {
-      entries.add(new RecordBatches.Entry(System.currentTimeMillis(), null, utf8(v), List.of()));
-    }
-    ByteBuffer b = RecordBatches.build(entries, "none", producerId, epoch, baseSequence);
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
+    return io.courant.testing.Batches.idempotent(producerId, epoch, baseSequence, values);
   }
 
   @Test
