@@ -195,39 +195,101 @@ public final class Courant implements Extension {
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    Map<String, CompletionStage<TopicDescription>> lookups = new LinkedHashMap<>();
+    String topic = records.get(0).topic();
     for (ProducerRecord r : records) {
-      lookups.computeIfAbsent(r.topic(), this::topic);
-    }
-    CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().stream().map(CompletionStage::toCompletableFuture)
-        .toArray(CompletableFuture[]::new));
-    return all.thenCompose(ignored -> {
-      Map<TopicPartition, List<Integer>> byPartition = new LinkedHashMap<>();
-      Map<String, Integer> stickies = new LinkedHashMap<>();
-      for (int i = 0; i < records.size(); i++) {
-        ProducerRecord r = records.get(i);
-        TopicDescription t = lookups.get(r.topic()).toCompletableFuture().join();
-        int p = choosePartition(r, t, stickies);
-        byPartition.computeIfAbsent(new TopicPartition(r.topic(), p), k -> new ArrayList<>()).add(i);
+      if (!r.topic().equals(topic)) {
+        return sendToSeveralTopics(records, acks);
       }
-      RecordMetadata[] out = new RecordMetadata[records.size()];
-      List<CompletableFuture<Void>> sends = new ArrayList<>();
-      long now = System.currentTimeMillis();
-      byPartition.forEach((tp, indexes) -> {
-        List<RecordBatches.Entry> entries = new ArrayList<>(indexes.size());
-        for (int i : indexes) {
-          ProducerRecord r = records.get(i);
-          entries.add(new RecordBatches.Entry(r.timestamp() == null ? now : r.timestamp(), r.key(), r.value(), r.headers()));
+    }
+    return topic(topic).thenCompose(t -> sendToTopic(t, records, acks));
+  }
+
+  private CompletionStage<List<RecordMetadata>> sendToSeveralTopics(List<ProducerRecord> records, Acks acks) {
+    Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      byTopic.computeIfAbsent(records.get(i).topic(), k -> new ArrayList<>()).add(i);
+    }
+    RecordMetadata[] out = new RecordMetadata[records.size()];
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    byTopic.forEach((topic, indexes) -> {
+      List<ProducerRecord> part = indexes.stream().map(records::get).toList();
+      sends.add(sendAll(part, acks).thenAccept(mds -> {
+        for (int k = 0; k < indexes.size(); k++) {
+          out[indexes.get(k)] = mds.get(k);
         }
-        ByteBuffer batch = RecordBatches.build(entries, settings.compressionType(), -1L, (short) -1, -1);
-        sends.add(append(tp, toArray(batch), acks).thenAccept(appended -> {
-          for (int k = 0; k < indexes.size(); k++) {
-            long ts = appended.logAppendTime() >= 0 ? appended.logAppendTime() : entries.get(k).timestamp();
-            out[indexes.get(k)] = new RecordMetadata(tp.topic(), tp.partition(), appended.baseOffset() + k, ts);
-          }
-        }).toCompletableFuture());
-      });
-      return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(out));
+      }).toCompletableFuture());
+    });
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(out));
+  }
+
+  /** One batch per partition, built straight from the records (this is the produce hot path). */
+  private CompletionStage<List<RecordMetadata>> sendToTopic(TopicDescription t, List<ProducerRecord> records, Acks acks) {
+    int n = records.size();
+    int[] partitionOf = new int[n];
+    int sticky = -1;
+    int first = -1;
+    boolean onePartition = true;
+    for (int i = 0; i < n; i++) {
+      ProducerRecord r = records.get(i);
+      int p;
+      if (r.partition() != null) {
+        if (r.partition() >= t.partitions()) {
+          return CompletableFuture.failedFuture(new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+              "partition " + r.partition() + " of topic '" + t.name() + "' does not exist: it has partitions 0 to "
+                  + (t.partitions() - 1)));
+        }
+        p = r.partition();
+      } else if (r.key() != null) {
+        p = Partitioner.partitionForKey(r.key(), t.partitions());
+      } else {
+        if (sticky < 0) {
+          sticky = partitioner.nextStickyPartition(t.partitions());
+        }
+        p = sticky;
+      }
+      partitionOf[i] = p;
+      if (first < 0) {
+        first = p;
+      } else if (p != first) {
+        onePartition = false;
+      }
+    }
+    RecordMetadata[] out = new RecordMetadata[n];
+    long now = System.currentTimeMillis();
+    if (onePartition) {
+      return sendBatch(t, first, records, null, now, acks, out).thenApply(v -> List.of(out));
+    }
+    Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      byPartition.computeIfAbsent(partitionOf[i], k -> new ArrayList<>()).add(i);
+    }
+    List<CompletableFuture<Void>> sends = new ArrayList<>(byPartition.size());
+    byPartition.forEach((p, indexes) -> sends.add(sendBatch(t, p, records, indexes, now, acks, out).toCompletableFuture()));
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(out));
+  }
+
+  /** Encodes the records at {@code indexes} (all when null) into one batch and appends it. */
+  private CompletionStage<Void> sendBatch(TopicDescription t, int partition, List<ProducerRecord> records, List<Integer> indexes,
+      long now, Acks acks, RecordMetadata[] out) {
+    int count = indexes == null ? records.size() : indexes.size();
+    int estimate = 0;
+    for (int k = 0; k < count; k++) {
+      ProducerRecord r = records.get(indexes == null ? k : indexes.get(k));
+      estimate += RecordBatches.estimate(r.key(), r.value(), r.headers());
+    }
+    RecordBatches.Builder builder = new RecordBatches.Builder(estimate, settings.compressionType(), -1L, (short) -1, -1);
+    for (int k = 0; k < count; k++) {
+      ProducerRecord r = records.get(indexes == null ? k : indexes.get(k));
+      builder.append(r.timestamp() == null ? now : r.timestamp(), r.key(), r.value(), r.headers());
+    }
+    TopicPartition tp = new TopicPartition(t.name(), partition);
+    return append(tp, toArray(builder.build()), acks).thenAccept(appended -> {
+      for (int k = 0; k < count; k++) {
+        int i = indexes == null ? k : indexes.get(k);
+        Long ts = records.get(i).timestamp();
+        long timestamp = appended.logAppendTime() >= 0 ? appended.logAppendTime() : ts == null ? now : ts;
+        out[i] = new RecordMetadata(t.name(), partition, appended.baseOffset() + k, timestamp);
+      }
     });
   }
 
@@ -243,20 +305,6 @@ public final class Courant implements Extension {
           }
           throw failure(tp, (Partition.Rejected) reply);
         });
-  }
-
-  private int choosePartition(ProducerRecord r, TopicDescription t, Map<String, Integer> stickies) {
-    if (r.partition() != null) {
-      if (r.partition() >= t.partitions()) {
-        throw new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + r.partition()
-            + " of topic '" + t.name() + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
-      }
-      return r.partition();
-    }
-    if (r.key() != null) {
-      return Partitioner.partitionForKey(r.key(), t.partitions());
-    }
-    return stickies.computeIfAbsent(t.name(), n -> partitioner.nextStickyPartition(t.partitions()));
   }
 
   // ---- fetch

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.OptionsMap;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.typesafe.config.ConfigFactory;
 import io.courant.testing.TestCassandra;
@@ -159,9 +160,12 @@ class EmbeddedCassandraTest {
 
   /** A session configured here only (the test classpath's application.conf is not read). */
   private static CqlSession connect(String contactPoint) {
+    OptionsMap options = OptionsMap.driverDefaults();
+    // schema changes take seconds on a busy 2-core machine; the default is 2 s
+    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
     int colon = contactPoint.lastIndexOf(':');
     return CqlSession.builder()
-        .withConfigLoader(DriverConfigLoader.fromMap(OptionsMap.driverDefaults()))
+        .withConfigLoader(DriverConfigLoader.fromMap(options))
         .addContactPoint(
             new InetSocketAddress(
                 contactPoint.substring(0, colon),

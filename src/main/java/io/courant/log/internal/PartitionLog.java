@@ -49,6 +49,7 @@ public final class PartitionLog
    */
   public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements Event {}
 
+  static final ThreadLocal<Long> PERSIST_START = new ThreadLocal<>();
   private final ActorRef<Recovered> recoveryListener;
   private final int snapshotEvery;
 
@@ -74,6 +75,7 @@ public final class PartitionLog
   }
 
   private org.apache.pekko.persistence.typed.javadsl.ReplyEffect<Event, LogState> onPersist(LogState state, Persist cmd) {
+    PERSIST_START.set(System.nanoTime());
     return Effect().persist(cmd.event()).thenReply(cmd.replyTo(), s -> new Persisted(s.lastSeqNr(), s.nextOffset()));
   }
 

@@ -169,27 +169,55 @@ public final class RecordBatches {
   /** A record to encode into a new batch. */
   public record Entry(long timestamp, byte[] key, byte[] value, List<Header> headers) {}
 
-  /**
-   * Encodes records into one v2 batch with base offset 0 (offsets are assigned on append).
-   *
-   * @param compression one of {@link #COMPRESSION_TYPES}
-   * @param producerId the idempotent producer id, or -1
-   */
+  /** Encodes records into one v2 batch with base offset 0 (offsets are assigned on append). */
   public static ByteBuffer build(List<Entry> entries, String compression, long producerId, short epoch, int baseSequence) {
-    int estimate = 64;
+    int estimate = 0;
     for (Entry e : entries) {
-      estimate += 32 + length(e.key()) + length(e.value());
-      for (Header h : e.headers()) {
-        estimate += 8 + h.key().length() * 3 + length(h.value());
-      }
+      estimate += estimate(e.key(), e.value(), e.headers());
     }
-    MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.MAGIC_VALUE_V2,
-        compression(compression), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch,
-        baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    Builder builder = new Builder(estimate, compression, producerId, epoch, baseSequence);
     for (Entry e : entries) {
-      builder.append(e.timestamp(), e.key(), e.value(), headers(e.headers()));
+      builder.append(e.timestamp(), e.key(), e.value(), e.headers());
     }
-    return builder.build().buffer();
+    return builder.build();
+  }
+
+  /** An upper estimate of a record's encoded size, for sizing a {@link Builder}. */
+  public static int estimate(byte[] key, byte[] value, List<Header> headers) {
+    int size = 32 + length(key) + length(value);
+    for (Header h : headers) {
+      size += 16 + h.key().length() * 3 + length(h.value());
+    }
+    return size;
+  }
+
+  /**
+   * Builds one v2 batch record by record, without intermediate objects.
+   *
+   * @see #COMPRESSION_TYPES
+   */
+  public static final class Builder {
+    private final MemoryRecordsBuilder builder;
+
+    /**
+     * @param estimatedBytes the records' estimated size ({@link #estimate}); the buffer grows if needed
+     * @param compression one of {@link #COMPRESSION_TYPES}
+     * @param producerId the idempotent producer id, or -1
+     */
+    public Builder(int estimatedBytes, String compression, long producerId, short epoch, int baseSequence) {
+      builder = MemoryRecords.builder(ByteBuffer.allocate(64 + estimatedBytes), RecordBatch.MAGIC_VALUE_V2,
+          compression(compression), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch,
+          baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    }
+
+    public void append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+      builder.append(timestamp, key, value, headers.isEmpty() ? Record.EMPTY_HEADERS : headers(headers));
+    }
+
+    /** The encoded batch. */
+    public ByteBuffer build() {
+      return builder.build().buffer();
+    }
   }
 
   private static Compression compression(String name) {

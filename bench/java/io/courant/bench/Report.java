@@ -1,0 +1,69 @@
+package io.courant.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The Markdown report, written into a marked section of docs/benchmarks.md. */
+final class Report {
+  private Report() {}
+
+  @SuppressWarnings("unchecked")
+  static String partitionLog(Map<String, Object> r) {
+    Map<String, Object> m = (Map<String, Object>) r.get("machine");
+    Map<String, Object> s = (Map<String, Object>) r.get("settings");
+    StringBuilder b = new StringBuilder();
+    b.append("### Partition log, Java API (`bench/run partition-log`)\n\n");
+    b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (")
+        .append(m.get("cpu")).append("), ").append(m.get("memoryGiB")).append(" GiB, ").append(m.get("java"))
+        .append("; Cassandra ").append(m.get("cassandra")).append(". Client and node in one JVM.\n\n");
+    b.append("Records of ").append(s.get("recordBytes")).append(" bytes, acks=all, batches of ")
+        .append(s.get("batchRecords")).append(" records (`sendAll`), ").append(s.get("inFlightPerPartition"))
+        .append(" requests in flight per partition, ").append(s.get("roundSeconds"))
+        .append(" s per round after a 5 s warm-up; medians of ").append(s.get("rounds")).append(" rounds (each round listed).\n\n");
+    b.append("`sendAll`: the API encodes the records into a batch (in the node's JVM, as an in-process Pekko app would). "
+        + "`append`: batches encoded beforehand, as a Kafka client sends them.\n\n");
+    b.append("| Path | Partitions | Produce records/s | Produce MB/s | Request latency p50 / p99 | Fetch records/s | Rounds (produce records/s) |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---|\n");
+    for (Map<String, Object> x : (List<Map<String, Object>>) r.get("produce")) {
+      b.append(String.format("| `%s` | %s | %,.0f | %.1f | %.1f / %.1f ms | %,.0f | %s |%n", x.get("mode"), x.get("partitions"),
+          (Double) x.get("produceRecordsPerSecond"), (Double) x.get("produceMBPerSecond"),
+          (Double) x.get("requestLatencyP50Micros") / 1000, (Double) x.get("requestLatencyP99Micros") / 1000,
+          (Double) x.get("fetchRecordsPerSecond"), rounds((List<Double>) x.get("produceRounds"))));
+    }
+    Map<String, Object> lat = (Map<String, Object>) r.get("single-record-latency");
+    b.append(String.format("%nOne record at a time (acks=all, one request outstanding): append latency p50 %.2f ms, p99 %.2f ms.%n",
+        (Double) lat.get("p50Micros") / 1000, (Double) lat.get("p99Micros") / 1000));
+    Map<String, Object> rec = (Map<String, Object>) r.get("recovery-1M-records");
+    b.append(String.format("%nRecovery of a partition holding 1,000,000 records (%s journal events), measured as the first request "
+            + "after a node restart: median %.0f ms (rounds: %s ms).%n", rec.get("journalEvents"), (Double) rec.get("medianMillis"),
+        rounds((List<Double>) rec.get("rounds"))));
+    return b.toString();
+  }
+
+  private static String rounds(List<Double> values) {
+    StringBuilder b = new StringBuilder();
+    for (Double v : values) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(String.format("%,.0f", v));
+    }
+    return b.toString();
+  }
+
+  /** Replaces (or appends) the section between {@code <!-- name:begin -->} and {@code <!-- name:end -->}. */
+  static void replaceSection(Path file, String name, String content) throws IOException {
+    String begin = "<!-- " + name + ":begin -->";
+    String end = "<!-- " + name + ":end -->";
+    String doc = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+    String section = begin + "\n" + content + "\n" + end;
+    int i = doc.indexOf(begin);
+    int j = doc.indexOf(end);
+    doc = i >= 0 && j > i ? doc.substring(0, i) + section + doc.substring(j + end.length()) : doc + "\n" + section + "\n";
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, doc);
+  }
+}
