@@ -14,11 +14,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CqlBaseline {
   public static void main(String[] args) throws Exception {
-    String host = args[0];
-    int port = Integer.parseInt(args[1]);
-    int rowBytes = Integer.parseInt(args[2]);
-    int inFlight = Integer.parseInt(args[3]);
-    int seconds = Integer.parseInt(args[4]);
+    double mbPerSecond = run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+        Integer.parseInt(args[4]));
+    System.out.printf("%.1f MB/s%n", mbPerSecond);
+  }
+
+  /** Inserts rows for {@code seconds}; returns MB/s. */
+  public static double run(String host, int port, int rowBytes, int inFlight, int seconds) throws InterruptedException {
     try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress(host, port)).withLocalDatacenter("datacenter1").build()) {
       s.execute("CREATE KEYSPACE IF NOT EXISTS baseline WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
       s.execute("CREATE TABLE IF NOT EXISTS baseline.rows (pid text, pnr bigint, seq bigint, data blob, PRIMARY KEY ((pid, pnr), seq))");
@@ -51,8 +53,10 @@ public final class CqlBaseline {
         loop[0].run();
       }
       done.await();
-      System.out.printf("%d-byte rows, %d in flight: %.0f rows/s, %.1f MB/s, mean latency %.2f ms%n", rowBytes, inFlight,
+      System.out.printf("raw CQL: %d-byte rows, %d in flight: %.0f rows/s, %.1f MB/s, mean latency %.2f ms%n", rowBytes, inFlight,
           rows.get() / (double) seconds, rows.get() * (double) rowBytes / seconds / 1e6, latencyNanos.get() / 1e6 / rows.get());
+      s.execute("DROP KEYSPACE baseline");
+      return rows.get() * (double) rowBytes / seconds / 1e6;
     }
   }
 }

@@ -42,7 +42,8 @@ public final class PartitionLogBenchmark {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
     Duration duration = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("seconds", "20")));
     int batchRecords = Integer.parseInt(opts.getOrDefault("batch", "160"));
-    int inFlight = Integer.parseInt(opts.getOrDefault("in-flight", "8"));
+    int inFlight = Integer.parseInt(opts.getOrDefault("in-flight", "32"));
+    warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup", "5"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
 
     Config config = ConfigFactory.parseString(
@@ -64,13 +65,26 @@ public final class PartitionLogBenchmark {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("recordBytes", RECORD_BYTES, "batchRecords", batchRecords, "inFlightPerPartition", inFlight,
-        "roundSeconds", duration.toSeconds(), "rounds", rounds, "acks", "all"));
+        "roundSeconds", duration.toSeconds(), "rounds", rounds, "acks", "all", "warmupSeconds", warmupSeconds,
+        "jitWarmupSeconds", Integer.parseInt(opts.getOrDefault("jit-warmup", "60"))));
     String recoveryTopic;
     List<Map<String, Object>> produceResults = new ArrayList<>();
     CourantNode node = CourantNode.start(config);
     try {
       Courant courant = Courant.get(node.system());
-      for (String mode : List.of("sendAll", "append")) {
+      int jitWarmup = Integer.parseInt(opts.getOrDefault("jit-warmup", "60"));
+      if (jitWarmup > 0) {
+        // Both JVMs (node and Cassandra) run interpreted and half-compiled code for the first minute
+        // or two; measured cold, the first rounds ran at a third of the later ones. Warm both paths up
+        // once, unmeasured, as JMH does.
+        System.out.printf("JIT warm-up: %d s of load, not measured%n", jitWarmup);
+        for (String mode : List.of("sendAll", "append")) {
+          String topic = "bench-warmup-" + mode;
+          await(courant.createTopic(new NewTopic(topic, 8)));
+          produce(courant, mode, topic, 8, batchRecords, inFlight, Duration.ofSeconds(jitWarmup / 2));
+        }
+      }
+      for (String mode : opts.getOrDefault("modes", "sendAll,append").split(",")) {
         for (int partitions : Arrays.stream(opts.getOrDefault("partitions", "1,8").split(",")).mapToInt(Integer::parseInt).toArray()) {
           List<Double> produce = new ArrayList<>();
           List<Double> fetch = new ArrayList<>();
@@ -100,6 +114,7 @@ public final class PartitionLogBenchmark {
         }
       }
       results.put("produce", produceResults);
+      results.put("cassandra-ceiling", cassandraCeiling(courant, node, produceResults, rounds, duration));
       results.put("single-record-latency", singleRecordLatency(courant, rounds));
       if (inMemory) {
         System.exit(0);
@@ -123,7 +138,7 @@ public final class PartitionLogBenchmark {
     System.exit(0);
   }
 
-  private static final int WARMUP_SECONDS = 5;
+  private static int warmupSeconds = 5;
 
   /** Like Kafka's ProducerPerformance: one payload of random upper-case letters, reused. */
   static byte[] payload() {
@@ -159,7 +174,7 @@ public final class PartitionLogBenchmark {
     AtomicLong failures = new AtomicLong();
     byte[] value = payload();
     // Warm-up, then measure.
-    long warmupEnd = System.nanoTime() + Duration.ofSeconds(WARMUP_SECONDS).toNanos();
+    long warmupEnd = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
     long[] measureStart = {0};
     long[] counted = {0};
     for (int p = 0; p < partitions; p++) {
@@ -206,7 +221,6 @@ public final class PartitionLogBenchmark {
     long before = records.get();
     Thread.sleep(duration.toMillis());
     counted[0] = records.get() - before;
-    io.courant.log.internal.WriteStats.print();
     double seconds = (System.nanoTime() - measureStart[0]) / 1e9;
     running.set(false);
     done.await(60, TimeUnit.SECONDS);
@@ -242,6 +256,31 @@ public final class PartitionLogBenchmark {
     long total = readers.stream().mapToLong(CompletableFuture::join).sum();
     pool.shutdown();
     return total / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The same Cassandra's raw CQL insert rate, for rows the size of the journal events the 8-partition
+   * append rounds wrote, 8 in flight (one per partition, as the partitions write): the ceiling the
+   * journal could reach on this machine in this run.
+   */
+  static Map<String, Object> cassandraCeiling(Courant courant, CourantNode node, List<Map<String, Object>> produced, int rounds,
+      Duration duration) throws InterruptedException {
+    String topic = "bench-append-p8-r1";
+    io.courant.log.Partition.LogStatus status = await(courant.logStatus(new TopicPartition(topic, 0)));
+    int rowBytes = (int) (status.sizeInBytes() / Math.max(1, status.journalEvents()));
+    String contactPoint = node.cassandraContactPoints().get(0);
+    String host = contactPoint.substring(0, contactPoint.lastIndexOf(':'));
+    int port = Integer.parseInt(contactPoint.substring(contactPoint.lastIndexOf(':') + 1));
+    List<Double> mb = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      mb.add(CqlBaseline.run(host, port, rowBytes, 8, (int) duration.toSeconds()));
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("rowBytes", rowBytes);
+    r.put("inFlight", 8);
+    r.put("medianMBPerSecond", median(mb));
+    r.put("rounds", mb);
+    return r;
   }
 
   /** One record at a time, acks=all: the latency of one journal write through the whole path. */
@@ -332,7 +371,7 @@ public final class PartitionLogBenchmark {
     Map<String, String> opts = new LinkedHashMap<>();
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("options are --name=value, not " + a + "; known: --rounds --seconds --batch --in-flight --partitions");
+        throw new IllegalArgumentException("options are --name=value, not " + a + "; known: --rounds --seconds --warmup --jit-warmup --batch --in-flight --partitions --modes --journal");
       }
       opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
     }

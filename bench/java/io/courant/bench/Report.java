@@ -22,7 +22,8 @@ final class Report {
     b.append("Records of ").append(s.get("recordBytes")).append(" bytes, acks=all, batches of ")
         .append(s.get("batchRecords")).append(" records (`sendAll`), ").append(s.get("inFlightPerPartition"))
         .append(" requests in flight per partition, ").append(s.get("roundSeconds"))
-        .append(" s per round after a 5 s warm-up; medians of ").append(s.get("rounds")).append(" rounds (each round listed).\n\n");
+        .append(" s per round after a ").append(s.get("warmupSeconds")).append(" s warm-up of the same load (and, before all rounds, ").append(s.get("jitWarmupSeconds"))
+        .append(" s of unmeasured load to compile the hot paths of both JVMs); medians of ").append(s.get("rounds")).append(" rounds (each round listed).\n\n");
     b.append("`sendAll`: the API encodes the records into a batch (in the node's JVM, as an in-process Pekko app would). "
         + "`append`: batches encoded beforehand, as a Kafka client sends them.\n\n");
     b.append("| Path | Partitions | Produce records/s | Produce MB/s | Request latency p50 / p99 | Fetch records/s | Rounds (produce records/s) |\n");
@@ -32,6 +33,14 @@ final class Report {
           (Double) x.get("produceRecordsPerSecond"), (Double) x.get("produceMBPerSecond"),
           (Double) x.get("requestLatencyP50Micros") / 1000, (Double) x.get("requestLatencyP99Micros") / 1000,
           (Double) x.get("fetchRecordsPerSecond"), rounds((List<Double>) x.get("produceRounds"))));
+    }
+    Map<String, Object> ceiling = (Map<String, Object>) r.get("cassandra-ceiling");
+    if (ceiling != null) {
+      b.append(String.format("%nThe same Cassandra in the same run, raw CQL inserts of %,d-byte rows (the mean journal event of the "
+              + "8-partition `append` rounds) with 8 in flight, from the node's JVM: median %.1f MB/s (rounds: %s MB/s), i.e. "
+              + "the journal's ceiling on this machine is about %,.0f records/s of %s-byte records.%n",
+          (Integer) ceiling.get("rowBytes"), (Double) ceiling.get("medianMBPerSecond"), rounds((List<Double>) ceiling.get("rounds")),
+          (Double) ceiling.get("medianMBPerSecond") * 1e6 / ((Integer) s.get("recordBytes") + 8), s.get("recordBytes")));
     }
     Map<String, Object> lat = (Map<String, Object>) r.get("single-record-latency");
     b.append(String.format("%nOne record at a time (acks=all, one request outstanding): append latency p50 %.2f ms, p99 %.2f ms.%n",

@@ -28,11 +28,13 @@ public final class CourantNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final EmbeddedCassandra embedded;
   private final ServerBinding http;
+  private final List<String> cassandraContactPoints;
 
-  private CourantNode(ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http) {
+  private CourantNode(ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, List<String> cassandraContactPoints) {
     this.system = system;
     this.embedded = embedded;
     this.http = http;
+    this.cassandraContactPoints = cassandraContactPoints;
   }
 
   public static void main(String[] args) {
@@ -78,11 +80,16 @@ public final class CourantNode implements AutoCloseable {
         cluster.selfMember().address(), String.join(",", contactPoints),
         embedded == null ? "" : " (embedded, data in " + embedded.dataDirectory() + ", log " + embedded.logFile() + ")");
     System.out.println("Courant node ready: http://" + iface + ":" + port + "/ready  (Ctrl-C stops it)");
-    return new CourantNode(system, embedded, binding);
+    return new CourantNode(system, embedded, binding, contactPoints);
   }
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The Cassandra the node uses ("host:port"; the embedded one in dev mode). */
+  public List<String> cassandraContactPoints() {
+    return cassandraContactPoints;
   }
 
   public int httpPort() {

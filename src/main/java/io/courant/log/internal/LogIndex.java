@@ -46,29 +46,22 @@ public final class LogIndex {
 
   /** Position (0-based from the first live entry) of the entry holding {@code offset}, or -1 if past the end. */
   public int findOffset(long offset) {
-    int lo = first;
-    int hi = end - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (lastOffsets[mid] >= offset) {
-        found = mid;
-        hi = mid - 1;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return found < 0 ? -1 : found - first;
+    return firstAtLeast(lastOffsets, offset);
   }
 
   /** Position of the first entry that holds a timestamp at or after {@code timestamp}, or -1. */
   public int findTimestamp(long timestamp) {
+    return firstAtLeast(maxTimestampsSoFar, timestamp);
+  }
+
+  /** Binary search of a non-decreasing column: the first live position whose value is >= key, or -1. */
+  private int firstAtLeast(long[] column, long key) {
     int lo = first;
     int hi = end - 1;
     int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (maxTimestampsSoFar[mid] >= timestamp) {
+      if (column[mid] >= key) {
         found = mid;
         hi = mid - 1;
       } else {

@@ -100,10 +100,6 @@ public final class PartitionBehavior {
   private final List<DurableReply> durableReplies = new ArrayList<>();
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private long nextWaiterId;
-  private long writeStartedNanos;
-  static final java.util.concurrent.atomic.LongAdder WRITE_NANOS = new java.util.concurrent.atomic.LongAdder();
-  static final java.util.concurrent.atomic.LongAdder WRITES = new java.util.concurrent.atomic.LongAdder();
-  static final java.util.concurrent.atomic.LongAdder WRITE_BYTES = new java.util.concurrent.atomic.LongAdder();
 
   private PartitionBehavior(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       String entityId, LogSettings settings, Clock clock) {
@@ -302,13 +298,11 @@ public final class PartitionBehavior {
     inFlight = group;
     inFlightEvent = new PartitionLog.RecordsAppended(group.get(0).baseOffset(),
         group.get(group.size() - 1).lastOffset(), maxTimestamp, batches);
-    writeStartedNanos = System.nanoTime();
     log.tell(new PartitionLog.Persist(inFlightEvent, writeDone));
   }
 
   private Behavior<Command> onWriteDone(WriteDone done) {
     PartitionLog.RecordsAppended event = inFlightEvent;
-    WRITE_NANOS.add(System.nanoTime() - writeStartedNanos); WRITES.increment(); WRITE_BYTES.add(event.batches().length);
     state.index().add(event.baseOffset(), event.lastOffset(), done.seqNr(), event.maxTimestamp(), event.batches().length);
     state.lastSeqNr = done.seqNr();
     highWatermark = event.lastOffset() + 1;

@@ -1,0 +1,48 @@
+package io.courant.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.courant.testing.TestCassandra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A node started as {@code bin/courant start} starts it (here on the test run's Cassandra). */
+class CourantNodeTest {
+
+  @Test
+  void aNodeAnswersHealthAndReadinessOverHttpAndStopsCleanly() throws Exception {
+    var config = ConfigFactory.parseString(
+            "courant.cassandra.contact-points = [\"" + TestCassandra.contactPoint() + "\"]\n"
+                + "courant.http.port = 0\n"
+                + "pekko.remote.artery.canonical.port = 0\n")
+        .withFallback(ConfigFactory.load());
+    CourantNode node = CourantNode.start(config);
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      URI healthy = URI.create("http://127.0.0.1:" + node.httpPort() + "/healthy");
+      URI ready = URI.create("http://127.0.0.1:" + node.httpPort() + "/ready");
+      assertEquals(200, http.send(HttpRequest.newBuilder(healthy).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      HttpResponse<String> response;
+      do {
+        response = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+      } while (response.statusCode() != 200 && System.nanoTime() < deadline && pause());
+      assertEquals(200, response.statusCode(), response.body());
+      assertTrue(response.body().contains("ready"));
+    } finally {
+      node.close();
+    }
+    assertTrue(node.system().whenTerminated().isCompleted(), "the actor system stopped");
+  }
+
+  private static boolean pause() throws InterruptedException {
+    Thread.sleep(200);
+    return true;
+  }
+}
