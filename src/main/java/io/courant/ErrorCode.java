@@ -33,7 +33,14 @@ public enum ErrorCode {
   INVALID_CONFIG(40, false),
   INVALID_RECORD(87, false),
   THROTTLING_QUOTA_EXCEEDED(89, true),
-  UNSUPPORTED_VERSION(35, false);
+  UNSUPPORTED_VERSION(35, false),
+  COORDINATOR_NOT_AVAILABLE(15, true),
+  ILLEGAL_GENERATION(22, false),
+  UNKNOWN_MEMBER_ID(25, false),
+  REBALANCE_IN_PROGRESS(27, false),
+  INVALID_GROUP_ID(24, false),
+  NON_EMPTY_GROUP(68, false),
+  GROUP_ID_NOT_FOUND(69, false);
 
   private final int kafkaCode;
   private final boolean retriable;

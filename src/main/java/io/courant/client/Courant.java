@@ -2,6 +2,10 @@ package io.courant.client;
 
 import io.courant.ErrorCode;
 import io.courant.cassandra.CassandraPartitionCleanup;
+import io.courant.group.GroupCoordinator;
+import io.courant.group.GroupLag;
+import io.courant.group.GroupState;
+import io.courant.group.OffsetAndMetadata;
 import io.courant.log.LogSettings;
 import io.courant.log.Partition;
 import io.courant.log.Partition.Acks;
@@ -29,6 +33,9 @@ import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
+import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Courant's Java API, for use inside any Pekko application: topic administration, produce and
@@ -75,6 +82,7 @@ public final class Courant implements Extension {
     this.topicSettings = TopicSettings.create(config.getConfig("topic"));
     this.sharding = ClusterSharding.get(system);
     this.controller = TopicController.init(system, topicSettings, partitionDataDeleter(system, config.getString("topic.data-deleter")));
+    GroupCoordinator.init(system);
     Partition.init(system, LogSettings.create(config.getConfig("log")), topicId ->
         ask(controller, (ActorRef<TopicController.TopicReply> r) -> new TopicController.DescribeTopicById(topicId, r))
             .thenApply(reply -> reply instanceof TopicController.TopicFound f
@@ -346,6 +354,115 @@ public final class Courant implements Extension {
         return s;
       }
       throw failure(tp, (Partition.Rejected) reply);
+    });
+  }
+
+  // ---- consumer groups
+
+  /**
+   * Commits offsets for a group outside group membership (Kafka's "simple" commit, as a consumer
+   * with a manual assignment or an admin tool does): per partition, the next offset to read.
+   *
+   * @throws InvalidGroupIdException (in the stage) if the group id is empty
+   */
+  public CompletionStage<Done> commitOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    return group(groupId, r -> new GroupCoordinator.CommitOffsets("", GroupCoordinator.NO_GENERATION, offsets, r))
+        .thenApply(reply -> Done.getInstance());
+  }
+
+  /** The group's committed offsets of these partitions (all of them when none are given). */
+  public CompletionStage<Map<TopicPartition, OffsetAndMetadata>> committedOffsets(String groupId, List<TopicPartition> partitions) {
+    return group(groupId, r -> new GroupCoordinator.FetchOffsets(partitions, r))
+        .thenApply(reply -> ((GroupCoordinator.Offsets) reply).offsets());
+  }
+
+  /** The group's state and committed offsets. */
+  public CompletionStage<GroupCoordinator.Group> describeGroup(String groupId) {
+    return group(groupId, GroupCoordinator.DescribeGroup::new).thenApply(reply -> (GroupCoordinator.Group) reply);
+  }
+
+  /**
+   * Deletes an empty group and its committed offsets.
+   *
+   * @throws GroupIdNotFoundException (in the stage) if the group does not exist
+   */
+  public CompletionStage<Done> deleteGroup(String groupId) {
+    return group(groupId, GroupCoordinator.DeleteGroup::new).thenApply(reply -> Done.getInstance());
+  }
+
+  /**
+   * Resets an empty group's committed offsets of these partitions, as {@code kafka-consumer-groups
+   * --reset-offsets} does; returns the offsets set.
+   */
+  public CompletionStage<Map<TopicPartition, Long>> resetOffsets(String groupId, List<TopicPartition> partitions, OffsetSpec spec) {
+    Map<TopicPartition, CompletableFuture<Long>> targets = new LinkedHashMap<>();
+    for (TopicPartition tp : partitions) {
+      targets.put(tp, resetTarget(tp, spec).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(targets.values().toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+      targets.forEach((tp, f) -> offsets.put(tp, f.join()));
+      return group(groupId, r -> new GroupCoordinator.ResetOffsets(offsets, r)).thenApply(reply -> offsets);
+    });
+  }
+
+  private CompletionStage<Long> resetTarget(TopicPartition tp, OffsetSpec spec) {
+    if (spec instanceof OffsetSpec.Earliest) {
+      return earliestOffset(tp);
+    } else if (spec instanceof OffsetSpec.Latest) {
+      return latestOffset(tp);
+    } else if (spec instanceof OffsetSpec.ForTimestamp t) {
+      return offsetForTimestamp(tp, t.timestamp())
+          .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found.get().offset()) : latestOffset(tp));
+    }
+    long wanted = ((OffsetSpec.Offset) spec).offset();
+    return earliestOffset(tp).thenCombine(latestOffset(tp), (start, end) -> Math.max(start, Math.min(end, wanted)));
+  }
+
+  /** The group's lag: per committed partition, log end offset minus committed offset, and the total. */
+  public CompletionStage<GroupLag> groupLag(String groupId) {
+    return committedOffsets(groupId, List.of()).thenCompose(committed -> {
+      Map<TopicPartition, CompletableFuture<Long>> ends = new LinkedHashMap<>();
+      committed.keySet().forEach(tp -> ends.put(tp, latestOffset(tp).toCompletableFuture()));
+      return CompletableFuture.allOf(ends.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+        Map<TopicPartition, GroupLag.PartitionLag> lags = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+          long end = ends.get(e.getKey()).join();
+          long lag = Math.max(0, end - e.getValue().offset());
+          lags.put(e.getKey(), new GroupLag.PartitionLag(e.getValue().offset(), end, lag));
+          total += lag;
+        }
+        return new GroupLag(groupId, lags, total);
+      });
+    });
+  }
+
+  /** The ids of all groups that exist (have committed offsets). */
+  public CompletionStage<List<String>> listGroups() {
+    String prefix = GroupCoordinator.ENTITY_KEY.name() + "|";
+    CurrentPersistenceIdsQuery journal = PersistenceQuery.get(system)
+        .getReadJournalFor(CurrentPersistenceIdsQuery.class, system.settings().config().getString("courant.log.read-journal"));
+    return journal.currentPersistenceIds()
+        .filter(id -> id.startsWith(prefix))
+        .map(id -> id.substring(prefix.length()))
+        .mapAsync(4, id -> describeGroup(id))
+        .filter(g -> g.state() != GroupState.DEAD)
+        .map(GroupCoordinator.Group::groupId)
+        .runWith(Sink.seq(), system)
+        .thenApply(ids -> ids.stream().sorted().toList());
+  }
+
+  private CompletionStage<GroupCoordinator.Reply> group(String groupId,
+      Function<ActorRef<GroupCoordinator.Reply>, GroupCoordinator.Command> command) {
+    if (groupId == null || groupId.isEmpty()) {
+      return CompletableFuture.failedFuture(new InvalidGroupIdException("a group id must not be empty"));
+    }
+    return ask(sharding.entityRefFor(GroupCoordinator.ENTITY_KEY, groupId), command).thenApply(reply -> {
+      if (reply instanceof GroupCoordinator.Rejected r) {
+        throw CourantException.of(r.code(), r.message());
+      }
+      return reply;
     });
   }
 

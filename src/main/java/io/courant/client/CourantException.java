@@ -40,6 +40,11 @@ public class CourantException extends RuntimeException {
       case KAFKA_STORAGE_ERROR, NOT_ENOUGH_REPLICAS -> new StorageException(code, message);
       case REQUEST_TIMED_OUT -> new TimeoutException(message);
       case NOT_LEADER_OR_FOLLOWER -> new NotLeaderException(message);
+      case GROUP_ID_NOT_FOUND -> new GroupIdNotFoundException(message);
+      case NON_EMPTY_GROUP -> new GroupNotEmptyException(message);
+      case UNKNOWN_MEMBER_ID -> new UnknownMemberIdException(message);
+      case ILLEGAL_GENERATION -> new IllegalGenerationException(message);
+      case INVALID_GROUP_ID -> new InvalidGroupIdException(message);
       default -> code.retriable() ? new RetriableException(code, message) : new CourantException(code, message);
     };
   }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kafka's {@code cooperative-sticky} assignor: the {@link StickyAssignor sticky} target, reached in
- * two rebalances so that members keep reading the partitions that stay with them.
+ * Kafka's {@code cooperative-sticky} assignor: the {@link StickyAssignor sticky} target, reached
+ * through a follow-up rebalance so that members keep reading the partitions that stay with them.
  *
  * <p><b>The two-phase rule.</b> A partition that the target moves from its current owner to another
  * member is <em>not</em> given to the new member in this rebalance: it is left out of the
@@ -33,7 +33,9 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Cooperative protocol. The member that sees partitions revoked must request the follow-up
- * rebalance, as Kafka's consumer does.
+ * rebalance, as Kafka's consumer does. When all members share one subscription, one follow-up
+ * completes the target; with different subscriptions the follow-up can, rarely, revoke again and
+ * need one more.
  *
  * @see StickyAssignor
  * @see PartitionAssignors#byName(String)

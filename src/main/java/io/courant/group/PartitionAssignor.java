@@ -92,12 +92,18 @@ public interface PartitionAssignor {
    * @param ownedPartitions the partitions the member was assigned in its last generation (read by
    *     the sticky assignors; the others ignore it)
    * @param generationId the generation in which the member got {@code ownedPartitions}, or empty if
-   *     unknown; when two members claim a partition, the claim of the newer generation wins
+   *     unknown; when two members claim a partition, the claim of the newer generation wins, and
+   *     two claims in the same generation both lose
    * @param groupInstanceId the member's {@code group.instance.id} if it is a static member; static
    *     members come first when members are ordered, as in Kafka
    */
   record Subscription(
       List<String> topics, List<TopicPartition> ownedPartitions, Optional<Integer> generationId, Optional<String> groupInstanceId) {
+    /**
+     * Copies the lists.
+     *
+     * @throws NullPointerException if an argument, topic or partition is null
+     */
     public Subscription {
       topics = List.copyOf(Objects.requireNonNull(topics, "topics"));
       ownedPartitions = List.copyOf(Objects.requireNonNull(ownedPartitions, "ownedPartitions"));

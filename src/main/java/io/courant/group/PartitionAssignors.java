@@ -57,7 +57,8 @@ public final class PartitionAssignors {
   public static PartitionAssignor byName(String name) {
     PartitionAssignor assignor = BY_NAME.get(Objects.requireNonNull(name, "name").strip());
     if (assignor == null) {
-      throw new IllegalArgumentException("partition.assignment.strategy must be one of " + BY_NAME.keySet() + ", not '" + name + "'");
+      throw new IllegalArgumentException(
+          "partition.assignment.strategy must be one of " + BY_NAME.keySet() + ", not '" + name + "'");
     }
     return assignor;
   }
@@ -68,9 +69,11 @@ public final class PartitionAssignors {
    * most votes wins. A tie goes to the strategy the first member prefers.
    *
    * <pre>{@code
-   * choose(List.of(List.of("sticky", "range"), List.of("range", "sticky"), List.of("range", "sticky")))  // Optional[range]: 2 votes to 1
-   * choose(List.of(List.of("sticky", "range"), List.of("range", "sticky")))                             // Optional[sticky]: a tie
-   * choose(List.of(List.of("sticky"), List.of("range")))                                                // Optional.empty
+   * List<String> stickyFirst = List.of("sticky", "range");
+   * List<String> rangeFirst = List.of("range", "sticky");
+   * choose(List.of(stickyFirst, rangeFirst, rangeFirst));          // Optional[range]: 2 votes to 1
+   * choose(List.of(stickyFirst, rangeFirst));                      // Optional[sticky]: a tie
+   * choose(List.of(List.of("sticky"), List.of("range")));          // Optional.empty
    * }</pre>
    *
    * <p>Names are compared as given, so members must spell a strategy the same way.
@@ -80,7 +83,8 @@ public final class PartitionAssignors {
    * @throws NullPointerException if the list, a member's list or a name is null
    */
   public static Optional<String> choose(List<List<String>> preferencesPerMember) {
-    List<List<String>> members = Objects.requireNonNull(preferencesPerMember, "preferencesPerMember").stream().map(List::copyOf).toList();
+    Objects.requireNonNull(preferencesPerMember, "preferencesPerMember");
+    List<List<String>> members = preferencesPerMember.stream().map(List::copyOf).toList();
     if (members.isEmpty()) {
       return Optional.empty();
     }

@@ -40,7 +40,8 @@ final class StickyBalancer {
     Assignments.check(partitionsPerTopic, subscriptions);
     this.subscriptions = subscriptions;
     this.members = Assignments.orderedMembers(subscriptions);
-    this.topicsOf = subscriptions.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue().topics())));
+    this.topicsOf = subscriptions.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue().topics())));
     this.assignment = Assignments.emptyFor(subscriptions);
     findOwners(partitionsPerTopic);
   }
@@ -154,7 +155,7 @@ final class StickyBalancer {
   private Set<TopicPartition> transferring() {
     Set<TopicPartition> transferring = new HashSet<>();
     assignment.forEach((member, partitions) -> partitions.stream()
-        .filter(partition -> disputed.contains(partition) || (owners.containsKey(partition) && !owners.get(partition).equals(member)))
+        .filter(partition -> disputed.contains(partition) || !owners.getOrDefault(partition, member).equals(member))
         .forEach(transferring::add));
     return transferring;
   }

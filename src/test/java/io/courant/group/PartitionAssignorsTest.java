@@ -24,7 +24,8 @@ class PartitionAssignorsTest {
     assertEquals("range", PartitionAssignors.byName("org.apache.kafka.clients.consumer.RangeAssignor").name());
     assertEquals("roundrobin", PartitionAssignors.byName("org.apache.kafka.clients.consumer.RoundRobinAssignor").name());
     assertEquals("sticky", PartitionAssignors.byName("org.apache.kafka.clients.consumer.StickyAssignor").name());
-    assertEquals("cooperative-sticky", PartitionAssignors.byName(" org.apache.kafka.clients.consumer.CooperativeStickyAssignor ").name());
+    assertEquals("cooperative-sticky",
+        PartitionAssignors.byName(" org.apache.kafka.clients.consumer.CooperativeStickyAssignor ").name());
   }
 
   @Test
@@ -40,8 +41,10 @@ class PartitionAssignorsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PartitionAssignors.byName("uniform"));
 
     assertTrue(e.getMessage().contains("'uniform'"), e.getMessage());
-    for (String allowed : List.of("range", "roundrobin", "sticky", "cooperative-sticky", "org.apache.kafka.clients.consumer.RangeAssignor")) {
-      assertTrue(e.getMessage().contains(allowed), e.getMessage());
+    List<String> allowed = List.of("range", "roundrobin", "sticky", "cooperative-sticky",
+        "org.apache.kafka.clients.consumer.RangeAssignor", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    for (String name : allowed) {
+      assertTrue(e.getMessage().contains(name), e.getMessage());
     }
   }
 
@@ -55,7 +58,9 @@ class PartitionAssignorsTest {
 
   @Test
   void chooseTakesTheOnlyStrategyEveryMemberSupports() {
-    assertEquals(Optional.of("range"), PartitionAssignors.choose(List.of(List.of("cooperative-sticky", "range"), List.of("range"))));
+    List<List<String>> preferences = List.of(List.of("cooperative-sticky", "range"), List.of("range"));
+
+    assertEquals(Optional.of("range"), PartitionAssignors.choose(preferences));
   }
 
   @Test

@@ -89,7 +89,8 @@ class StickyAssignorTest {
       group.join(subscription, random);
       int moved = StickyGroup.moved(before, group.rebalance());
 
-      assertTrue(moved <= (total + members) / (members + 1), () -> moved + " of " + total + " moved when member " + (members + 1) + " joined");
+      int share = (total + members) / (members + 1); // ceil(total / (members + 1))
+      assertTrue(moved <= share, () -> moved + " of " + total + " moved when member " + (members + 1) + " joined");
       group.assertBalanced();
     }
   }
