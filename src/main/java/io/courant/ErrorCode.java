@@ -40,7 +40,10 @@ public enum ErrorCode {
   REBALANCE_IN_PROGRESS(27, false),
   INVALID_GROUP_ID(24, false),
   NON_EMPTY_GROUP(68, false),
-  GROUP_ID_NOT_FOUND(69, false);
+  GROUP_ID_NOT_FOUND(69, false),
+  INCONSISTENT_GROUP_PROTOCOL(23, false),
+  INVALID_SESSION_TIMEOUT(26, false),
+  MEMBER_ID_REQUIRED(79, false);
 
   private final int kafkaCode;
   private final boolean retriable;

@@ -1,0 +1,185 @@
+package io.courant.group;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.courant.ErrorCode;
+import io.courant.client.TopicPartition;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Kafka's classic group protocol on the coordinator: join barrier, sync, heartbeats, sessions, leave, static members. */
+class GroupMembershipTest {
+  private static final ActorTestKit testKit = ActorTestKit.create(PersistenceTestKitPlugin.getInstance().config()
+      .withFallback(PersistenceTestKitSnapshotPlugin.config())
+      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+      .withFallback(ConfigFactory.load()));
+  private static final List<GroupCoordinator.Protocol> RANGE =
+      List.of(new GroupCoordinator.Protocol("range", "orders".getBytes(StandardCharsets.UTF_8)));
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static ActorRef<GroupCoordinator.Command> coordinator() {
+    return testKit.spawn(GroupCoordinator.create("g-" + UUID.randomUUID(), Clock.systemUTC(), Duration.ZERO));
+  }
+
+  private static GroupCoordinator.JoinGroup join(String memberId, String instanceId, long sessionMs,
+      ActorRef<GroupCoordinator.JoinReply> replyTo) {
+    return new GroupCoordinator.JoinGroup(memberId, instanceId, "consumer", RANGE, sessionMs, 5_000, false, replyTo);
+  }
+
+  private static GroupCoordinator.Joined joinAlone(ActorRef<GroupCoordinator.Command> group, String instanceId, long sessionMs) {
+    TestProbe<GroupCoordinator.JoinReply> probe = testKit.createTestProbe();
+    group.tell(join("", instanceId, sessionMs, probe.ref()));
+    return (GroupCoordinator.Joined) probe.receiveMessage();
+  }
+
+  private static GroupCoordinator.SyncReply sync(ActorRef<GroupCoordinator.Command> group, String memberId, int generation,
+      Map<String, byte[]> assignments) {
+    TestProbe<GroupCoordinator.SyncReply> probe = testKit.createTestProbe();
+    group.tell(new GroupCoordinator.SyncGroup(memberId, generation, assignments, probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private static GroupCoordinator.Reply ask(ActorRef<GroupCoordinator.Command> group,
+      java.util.function.Function<ActorRef<GroupCoordinator.Reply>, GroupCoordinator.Command> command) {
+    TestProbe<GroupCoordinator.Reply> probe = testKit.createTestProbe();
+    group.tell(command.apply(probe.ref()));
+    return probe.receiveMessage();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aSecondMemberTriggersARebalanceAndTheLeaderAssignsBoth() {
+    var group = coordinator();
+    GroupCoordinator.Joined first = joinAlone(group, null, 10_000);
+    assertEquals(1, first.generationId());
+    assertEquals(first.memberId(), first.leaderId());
+    assertEquals("range", first.protocol());
+    assertArrayEquals(bytes("p0,p1"), ((GroupCoordinator.Synced) sync(group, first.memberId(), 1,
+        Map.of(first.memberId(), bytes("p0,p1")))).assignment());
+
+    TestProbe<GroupCoordinator.JoinReply> second = testKit.createTestProbe();
+    group.tell(join("", null, 10_000, second.ref()));
+    second.expectNoMessage(Duration.ofMillis(200)); // the barrier waits for the first member to rejoin
+    var hb = (GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.Heartbeat(first.memberId(), 1, r));
+    assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, hb.code());
+
+    TestProbe<GroupCoordinator.JoinReply> rejoin = testKit.createTestProbe();
+    group.tell(join(first.memberId(), null, 10_000, rejoin.ref()));
+    var leader = (GroupCoordinator.Joined) rejoin.receiveMessage();
+    var follower = (GroupCoordinator.Joined) second.receiveMessage();
+    assertEquals(2, leader.generationId());
+    assertEquals(first.memberId(), leader.leaderId());
+    assertEquals(2, leader.members().size(), "the leader sees every member's subscription");
+    assertTrue(follower.members().isEmpty());
+
+    TestProbe<GroupCoordinator.SyncReply> followerSync = testKit.createTestProbe();
+    group.tell(new GroupCoordinator.SyncGroup(follower.memberId(), 2, Map.of(), followerSync.ref()));
+    followerSync.expectNoMessage(Duration.ofMillis(100)); // waits for the leader's assignment
+    sync(group, leader.memberId(), 2, Map.of(leader.memberId(), bytes("p0"), follower.memberId(), bytes("p1")));
+    assertArrayEquals(bytes("p1"), ((GroupCoordinator.Synced) followerSync.receiveMessage()).assignment());
+
+    var described = (GroupCoordinator.Group) ask(group, GroupCoordinator.DescribeGroup::new);
+    assertEquals(GroupState.STABLE, described.state());
+    assertEquals(2, described.members().size());
+  }
+
+  @Test
+  void aNewMemberCanBeAskedToJoinAgainWithItsMemberId() {
+    var group = coordinator();
+    TestProbe<GroupCoordinator.JoinReply> probe = testKit.createTestProbe();
+    group.tell(new GroupCoordinator.JoinGroup("", null, "consumer", RANGE, 10_000, 5_000, true, probe.ref()));
+    var required = (GroupCoordinator.MemberIdRequired) probe.receiveMessage();
+    group.tell(new GroupCoordinator.JoinGroup(required.memberId(), null, "consumer", RANGE, 10_000, 5_000, true, probe.ref()));
+    assertEquals(required.memberId(), ((GroupCoordinator.Joined) probe.receiveMessage()).memberId());
+  }
+
+  @Test
+  void aSilentMemberIsRemovedAfterItsSessionTimeout() throws InterruptedException {
+    var group = coordinator();
+    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
+    sync(group, a.memberId(), 1, Map.of());
+    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
+    group.tell(join("", null, 1_000, b.ref()));
+    TestProbe<GroupCoordinator.JoinReply> aAgain = testKit.createTestProbe();
+    group.tell(join(a.memberId(), null, 10_000, aAgain.ref()));
+    var leader = (GroupCoordinator.Joined) aAgain.receiveMessage();
+    b.receiveMessage();
+    sync(group, leader.memberId(), 2, Map.of());
+
+    // a keeps heartbeating; b falls silent and expires after 1 s, which starts a rebalance.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    GroupCoordinator.Reply hb;
+    do {
+      Thread.sleep(200);
+      hb = ask(group, r -> new GroupCoordinator.Heartbeat(a.memberId(), 2, r));
+    } while (hb instanceof GroupCoordinator.Ok && System.nanoTime() < deadline);
+    assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, ((GroupCoordinator.Rejected) hb).code());
+    TestProbe<GroupCoordinator.JoinReply> rejoin = testKit.createTestProbe();
+    group.tell(join(a.memberId(), null, 10_000, rejoin.ref()));
+    var alone = (GroupCoordinator.Joined) rejoin.receiveMessage();
+    assertEquals(3, alone.generationId());
+    assertEquals(1, alone.members().size());
+  }
+
+  @Test
+  void commitsAreCheckedAgainstMemberAndGeneration() {
+    var group = coordinator();
+    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
+    sync(group, a.memberId(), 1, Map.of());
+    var tp = Map.of(new TopicPartition("orders", 0), OffsetAndMetadata.of(7));
+    assertInstanceOf(GroupCoordinator.Committed.class, ask(group, r -> new GroupCoordinator.CommitOffsets(a.memberId(), 1, tp, r)));
+    assertEquals(ErrorCode.ILLEGAL_GENERATION,
+        ((GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.CommitOffsets(a.memberId(), 0, tp, r))).code());
+    assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
+        ((GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.CommitOffsets("ghost", 1, tp, r))).code());
+    assertEquals(ErrorCode.ILLEGAL_GENERATION, ((GroupCoordinator.Rejected) ask(group,
+        r -> new GroupCoordinator.CommitOffsets("", GroupCoordinator.NO_GENERATION, tp, r))).code());
+    assertEquals(ErrorCode.NON_EMPTY_GROUP, ((GroupCoordinator.Rejected) ask(group, GroupCoordinator.DeleteGroup::new)).code());
+  }
+
+  @Test
+  void leavingMembersRebalanceTheRestAndTheLastLeavesTheGroupEmpty() {
+    var group = coordinator();
+    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
+    sync(group, a.memberId(), 1, Map.of());
+    assertInstanceOf(GroupCoordinator.Ok.class, ask(group, r -> new GroupCoordinator.LeaveGroup(a.memberId(), r)));
+    var described = (GroupCoordinator.Group) ask(group, GroupCoordinator.DescribeGroup::new);
+    assertTrue(described.members().isEmpty());
+    assertTrue(described.state() == GroupState.DEAD || described.state() == GroupState.EMPTY);
+  }
+
+  @Test
+  void aStaticMemberComingBackTakesItsPlaceWithoutARebalance() {
+    var group = coordinator();
+    GroupCoordinator.Joined a = joinAlone(group, "instance-a", 10_000);
+    sync(group, a.memberId(), 1, Map.of(a.memberId(), bytes("p0")));
+    GroupCoordinator.Joined back = joinAlone(group, "instance-a", 10_000);
+    assertEquals(1, back.generationId(), "no new generation");
+    assertTrue(!back.memberId().equals(a.memberId()));
+    assertArrayEquals(bytes("p0"), ((GroupCoordinator.Synced) sync(group, back.memberId(), 1, Map.of())).assignment());
+    assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
+        ((GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.Heartbeat(a.memberId(), 1, r))).code());
+  }
+}
