@@ -469,7 +469,10 @@ public final class Courant implements Extension {
   // ---- plumbing
 
   private CompletionStage<EntityRef<Partition.Command>> partition(TopicPartition tp) {
-    return topic(tp.topic()).thenApply(t -> {
+    return topic(tp.topic()).thenCompose(t -> tp.partition() < t.partitions()
+        ? CompletableFuture.completedFuture(t)
+        : refreshTopic(tp.topic())) // the topic may have grown since it was cached
+        .thenApply(t -> {
       if (tp.partition() >= t.partitions()) {
         throw new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + tp.partition()
             + " of topic '" + t.name() + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
@@ -528,6 +531,18 @@ public final class Courant implements Extension {
     });
   }
 
+  /** Reads a topic's metadata now and caches it. */
+  private CompletionStage<TopicDescription> refreshTopic(String name) {
+    return describeTopic(name).thenApply(t -> {
+      TopicRoute route = topics.computeIfAbsent(name, n -> new TopicRoute());
+      synchronized (route) {
+        route.topic = t;
+        route.fetchedAtNanos = System.nanoTime();
+      }
+      return t;
+    });
+  }
+
   /** Cached metadata of one topic, and the callers waiting for its first lookup. */
   private static final class TopicRoute {
     TopicDescription topic;
@@ -556,6 +571,16 @@ public final class Courant implements Extension {
   private <Q, R> CompletionStage<R> ask(ActorRef<Q> target, Function<ActorRef<R>, Q> message) {
     return AskPattern.ask(target, message::apply, settings.requestTimeout(), system.scheduler())
         .exceptionallyCompose(Courant::timeoutAsCourantError);
+  }
+
+  /** Asks a group's coordinator (for {@link CourantConsumer}), with its raw reply. */
+  <R> CompletionStage<R> askGroup(String groupId, Function<ActorRef<R>, GroupCoordinator.Command> message, Duration timeout) {
+    return sharding.entityRefFor(GroupCoordinator.ENTITY_KEY, groupId).ask(message::apply, timeout)
+        .exceptionallyCompose(Courant::timeoutAsCourantError);
+  }
+
+  ActorSystem<?> system() {
+    return system;
   }
 
   private <Q, R> CompletionStage<R> ask(EntityRef<Q> target, Function<ActorRef<R>, Q> message) {

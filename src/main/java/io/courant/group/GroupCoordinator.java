@@ -267,8 +267,10 @@ public final class GroupCoordinator
       return new Rejected(ErrorCode.ILLEGAL_GENERATION, "generation " + cmd.generationId() + " is not group '" + groupId
           + "''s current generation " + group.generationId + ": rejoin");
     }
-    if (group.state == GroupState.PREPARING_REBALANCE) {
-      return new Rejected(ErrorCode.REBALANCE_IN_PROGRESS, "group '" + groupId + "' is rebalancing: rejoin");
+    if (group.state == GroupState.COMPLETING_REBALANCE) {
+      // As Kafka: members of the current generation may commit while the group prepares a
+      // rebalance (that is when they commit what they revoke), not while the new assignment is made.
+      return new Rejected(ErrorCode.REBALANCE_IN_PROGRESS, "group '" + groupId + "' is completing a rebalance: rejoin");
     }
     member.lastHeartbeatMillis = clock.millis();
     return null;
@@ -403,9 +405,10 @@ public final class GroupCoordinator
       return new Rejected(ErrorCode.INVALID_SESSION_TIMEOUT, "session.timeout.ms " + cmd.sessionTimeoutMs() + " is outside "
           + MIN_SESSION_TIMEOUT_MS + " to " + MAX_SESSION_TIMEOUT_MS);
     }
-    if (!group.isEmpty() && (!group.protocolType.equals(cmd.protocolType()) || !group.supportsAll(cmd.protocols()))) {
+    String protocolType = group.isEmpty() ? null : group.members.values().iterator().next().protocolType;
+    if (protocolType != null && (!protocolType.equals(cmd.protocolType()) || !group.supportsAll(cmd.protocols()))) {
       return new Rejected(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, "group '" + groupId + "' uses protocol type '"
-          + group.protocolType + "' with assignors its members all support; this member offers '" + cmd.protocolType()
+          + protocolType + "' with assignors its members all support; this member offers '" + cmd.protocolType()
           + "' " + cmd.protocols().stream().map(Protocol::name).toList());
     }
     return null;

@@ -106,6 +106,23 @@ class GroupMembershipTest {
   }
 
   @Test
+  void membersJoiningDuringTheInitialDelayShareTheFirstGeneration() {
+    var group = testKit.spawn(GroupCoordinator.create("g-" + UUID.randomUUID(), Clock.systemUTC(), Duration.ofMillis(500)));
+    TestProbe<GroupCoordinator.JoinReply> a = testKit.createTestProbe();
+    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
+    group.tell(new GroupCoordinator.JoinGroup("", null, "consumer", RANGE, 10_000, 5_000, true, a.ref()));
+    String aId = ((GroupCoordinator.MemberIdRequired) a.receiveMessage()).memberId();
+    group.tell(new GroupCoordinator.JoinGroup(aId, null, "consumer", RANGE, 10_000, 5_000, true, a.ref()));
+    group.tell(new GroupCoordinator.JoinGroup("", null, "consumer", RANGE, 10_000, 5_000, true, b.ref()));
+    String bId = ((GroupCoordinator.MemberIdRequired) b.receiveMessage()).memberId();
+    group.tell(new GroupCoordinator.JoinGroup(bId, null, "consumer", RANGE, 10_000, 5_000, true, b.ref()));
+    var joinedA = (GroupCoordinator.Joined) a.receiveMessage(Duration.ofSeconds(5));
+    var joinedB = (GroupCoordinator.Joined) b.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(1, joinedA.generationId());
+    assertEquals(1, joinedB.generationId());
+  }
+
+  @Test
   void aNewMemberCanBeAskedToJoinAgainWithItsMemberId() {
     var group = coordinator();
     TestProbe<GroupCoordinator.JoinReply> probe = testKit.createTestProbe();

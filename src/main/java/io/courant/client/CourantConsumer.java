@@ -1,0 +1,680 @@
+package io.courant.client;
+
+import io.courant.ErrorCode;
+import io.courant.group.GroupCoordinator;
+import io.courant.group.OffsetAndMetadata;
+import io.courant.group.PartitionAssignor;
+import io.courant.group.PartitionAssignors;
+import io.courant.topic.TopicDescription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * A consumer with Kafka's API and semantics, in process: {@code subscribe} (topics or a pattern,
+ * group-managed, with a {@link ConsumerRebalanceListener}) or {@code assign}, {@code poll}, {@code
+ * seek}, {@code position}, {@code committed}, {@code commitSync}/{@code commitAsync}, {@code
+ * pause}/{@code resume}, {@code close}. Settings by Kafka's names ({@link ConsumerSettings}).
+ *
+ * <pre>{@code
+ * try (CourantConsumer consumer = new CourantConsumer(system, ConsumerSettings.create("billing")
+ *     .with("auto.offset.reset", "earliest"))) {
+ *   consumer.subscribe(List.of("orders"));
+ *   while (running) {
+ *     for (ConsumerRecord r : consumer.poll(Duration.ofMillis(500))) {
+ *       handle(r);
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>As Kafka's consumer, it is not thread-safe: call it from one thread. Heartbeats run on the
+ * actor system's scheduler; a consumer that does not poll within {@code max.poll.interval.ms}
+ * leaves its group. Rebalances run inside {@code poll}: eager (all partitions revoked first) unless
+ * every configured assignor is cooperative, then only the partitions that move are revoked.
+ */
+public final class CourantConsumer implements AutoCloseable {
+  private static final String PROTOCOL_TYPE = "consumer";
+
+  private final Courant courant;
+  private final ActorSystem<?> system;
+  private final ConsumerSettings settings;
+  private final boolean cooperative;
+
+  // subscription
+  private Set<String> topics = Set.of();
+  private Pattern pattern;
+  private ConsumerRebalanceListener listener = ConsumerRebalanceListener.NONE;
+  private boolean groupManaged;
+
+  // assignment and positions
+  private final Set<TopicPartition> assigned = new LinkedHashSet<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
+  private Map<String, Integer> metadataAtJoin = Map.of();
+  private long lastMetadataCheckNanos;
+  private long lastAutoCommitNanos = System.nanoTime();
+
+  // group session, shared with the heartbeat task
+  private final Object session = new Object();
+  private String memberId = "";
+  private int generationId = GroupCoordinator.NO_GENERATION;
+  private volatile boolean rejoinNeeded;
+  private volatile boolean lost;
+  private volatile long lastPollNanos = System.nanoTime();
+  private Cancellable heartbeats;
+  private boolean closed;
+
+  public CourantConsumer(ActorSystem<?> system, ConsumerSettings settings) {
+    this.system = system;
+    this.courant = Courant.get(system);
+    this.settings = settings;
+    this.cooperative = settings.assignmentStrategies().stream()
+        .allMatch(s -> PartitionAssignors.byName(s).protocol() == PartitionAssignor.RebalanceProtocol.COOPERATIVE);
+  }
+
+  // ---- subscription and assignment
+
+  /** Joins the group for these topics. */
+  public void subscribe(Collection<String> topics) {
+    subscribe(topics, ConsumerRebalanceListener.NONE);
+  }
+
+  /** Joins the group for these topics, telling {@code listener} of assignment changes. */
+  public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+    requireGroup("subscribe");
+    topics.forEach(TopicPartition::checkTopic);
+    startSubscription(Set.copyOf(topics), null, listener);
+  }
+
+  /** Joins the group for every topic whose name matches, now or when created later. */
+  public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+    requireGroup("subscribe");
+    startSubscription(Set.copyOf(matching(pattern)), pattern, listener);
+  }
+
+  private void startSubscription(Set<String> topics, Pattern pattern, ConsumerRebalanceListener listener) {
+    if (!groupManaged && !assigned.isEmpty()) {
+      throw new IllegalStateException("this consumer uses assign(); call unsubscribe() before subscribe()");
+    }
+    this.topics = topics;
+    this.pattern = pattern;
+    this.listener = listener;
+    this.groupManaged = true;
+    rejoinNeeded = true;
+  }
+
+  /** Reads these partitions, without group management (replaces any earlier assignment). */
+  public void assign(Collection<TopicPartition> partitions) {
+    if (groupManaged) {
+      throw new IllegalStateException("this consumer uses subscribe(); call unsubscribe() before assign()");
+    }
+    assigned.clear();
+    assigned.addAll(partitions);
+    positions.keySet().retainAll(assigned);
+    buffered.removeIf(r -> !assigned.contains(new TopicPartition(r.topic(), r.partition())));
+  }
+
+  /** Leaves the group (or drops the manual assignment). */
+  public void unsubscribe() {
+    if (groupManaged) {
+      revoke(new ArrayList<>(assigned));
+      leaveGroup();
+    }
+    groupManaged = false;
+    topics = Set.of();
+    pattern = null;
+    assigned.clear();
+    positions.clear();
+    buffered.clear();
+  }
+
+  /** The partitions this consumer reads now. */
+  public Set<TopicPartition> assignment() {
+    return Set.copyOf(assigned);
+  }
+
+  // ---- poll
+
+  /**
+   * Returns the next records (at most {@code max.poll.records}), waiting up to {@code timeout} for
+   * some to arrive. Rebalances, position resets and auto-commits happen here.
+   *
+   * @throws OffsetOutOfRangeException if a partition has no valid position and {@code
+   *     auto.offset.reset=none}
+   */
+  public List<ConsumerRecord> poll(Duration timeout) {
+    ensureOpen();
+    lastPollNanos = System.nanoTime();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (groupManaged) {
+      checkMetadata();
+      if (lost) {
+        lost = false;
+        List<TopicPartition> gone = new ArrayList<>(assigned);
+        assigned.clear();
+        positions.clear();
+        buffered.clear();
+        listener.onPartitionsLost(gone);
+      }
+      if (rejoinNeeded) {
+        joinGroup();
+      }
+    }
+    maybeAutoCommit();
+    do {
+      if (!buffered.isEmpty()) {
+        return drain();
+      }
+      fetchOnce(Math.max(0, deadline - System.nanoTime()));
+    } while (buffered.isEmpty() && System.nanoTime() < deadline && !rejoinNeeded);
+    return drain();
+  }
+
+  private List<ConsumerRecord> drain() {
+    List<ConsumerRecord> out = new ArrayList<>(Math.min(buffered.size(), settings.maxPollRecords()));
+    while (!buffered.isEmpty() && out.size() < settings.maxPollRecords()) {
+      ConsumerRecord r = buffered.poll();
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      if (assigned.contains(tp) && !paused.contains(tp)) {
+        out.add(r);
+        positions.put(tp, r.offset() + 1);
+      }
+    }
+    return out;
+  }
+
+  private void fetchOnce(long waitNanos) {
+    List<TopicPartition> fetchable = assigned.stream().filter(tp -> !paused.contains(tp)).toList();
+    if (fetchable.isEmpty()) {
+      sleepUpTo(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(100)));
+      return;
+    }
+    Duration wait = Duration.ofNanos(Math.min(waitNanos, settings.fetchMaxWait().toNanos()));
+    Map<TopicPartition, CompletableFuture<FetchResult>> fetches = new LinkedHashMap<>();
+    for (TopicPartition tp : fetchable) {
+      long position = position(tp);
+      fetches.put(tp, courant.fetch(tp, position, settings.maxPartitionFetchBytes(), wait).toCompletableFuture());
+    }
+    for (Map.Entry<TopicPartition, CompletableFuture<FetchResult>> e : fetches.entrySet()) {
+      try {
+        FetchResult r = e.getValue().get(wait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        buffered.addAll(r.records());
+      } catch (ExecutionException failure) {
+        if (failure.getCause() instanceof OffsetOutOfRangeException) {
+          positions.remove(e.getKey());
+          resetPosition(e.getKey());
+        } else if (!(failure.getCause() instanceof RetriableException)) {
+          throw unwrap(failure);
+        }
+      } catch (Exception other) {
+        throw new TimeoutException("fetching " + e.getKey() + " failed: " + other);
+      }
+    }
+  }
+
+  // ---- positions and seeking
+
+  /** The offset of the next record {@code poll} returns from this partition (resolving it if needed). */
+  public long position(TopicPartition tp) {
+    if (!assigned.contains(tp)) {
+      throw new IllegalStateException("partition " + tp + " is not assigned to this consumer");
+    }
+    Long position = positions.get(tp);
+    if (position == null) {
+      Optional<OffsetAndMetadata> committed = hasGroup() ? Optional.ofNullable(committed(Set.of(tp)).get(tp)) : Optional.empty();
+      if (committed.isPresent()) {
+        positions.put(tp, committed.get().offset());
+      } else {
+        resetPosition(tp);
+      }
+      position = positions.get(tp);
+    }
+    return position;
+  }
+
+  private void resetPosition(TopicPartition tp) {
+    switch (settings.autoOffsetReset()) {
+      case "earliest" -> positions.put(tp, await(courant.earliestOffset(tp)));
+      case "latest" -> positions.put(tp, await(courant.latestOffset(tp)));
+      default -> throw new OffsetOutOfRangeException("partition " + tp + " has no committed offset or its position is "
+          + "out of range, and auto.offset.reset=none");
+    }
+  }
+
+  /** Reads this partition from {@code offset} on the next poll. */
+  public void seek(TopicPartition tp, long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+    }
+    if (!assigned.contains(tp)) {
+      throw new IllegalStateException("partition " + tp + " is not assigned to this consumer");
+    }
+    positions.put(tp, offset);
+    buffered.removeIf(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition());
+  }
+
+  public void seekToBeginning(Collection<TopicPartition> partitions) {
+    partitions.forEach(tp -> seek(tp, await(courant.earliestOffset(tp))));
+  }
+
+  public void seekToEnd(Collection<TopicPartition> partitions) {
+    partitions.forEach(tp -> seek(tp, await(courant.latestOffset(tp))));
+  }
+
+  public void pause(Collection<TopicPartition> partitions) {
+    paused.addAll(partitions);
+  }
+
+  public void resume(Collection<TopicPartition> partitions) {
+    paused.removeAll(partitions);
+  }
+
+  public Set<TopicPartition> paused() {
+    return Set.copyOf(paused);
+  }
+
+  // ---- commits
+
+  /** The group's committed offsets of these partitions (absent: none committed). */
+  public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+    requireGroup("committed");
+    return await(courant.committedOffsets(settings.groupId(), List.copyOf(partitions)));
+  }
+
+  /** Commits the positions of all assigned partitions and waits for the coordinator. */
+  public void commitSync() {
+    commitSync(currentPositions());
+  }
+
+  /**
+   * Commits these offsets (the next offset to read, per partition) and waits.
+   *
+   * @throws IllegalGenerationException / UnknownMemberIdException if a rebalance took the
+   *     partitions away meanwhile
+   */
+  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    await(commit(offsets));
+  }
+
+  /** Commits the positions of all assigned partitions without waiting. */
+  public void commitAsync() {
+    commitAsync(currentPositions(), (offsets, failure) -> {});
+  }
+
+  /** Commits without waiting; {@code callback} gets the offsets and the failure, or null. */
+  public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, BiConsumer<Map<TopicPartition, OffsetAndMetadata>, Throwable> callback) {
+    commit(offsets).whenComplete((ok, failure) -> callback.accept(offsets, failure == null ? null : unwrapAsync(failure)));
+  }
+
+  private CompletionStage<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    requireGroup("commit");
+    if (offsets.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String member;
+    int generation;
+    synchronized (session) {
+      member = groupManaged ? memberId : "";
+      generation = groupManaged ? generationId : GroupCoordinator.NO_GENERATION;
+    }
+    return courant.<GroupCoordinator.Reply>askGroup(settings.groupId(),
+            r -> new GroupCoordinator.CommitOffsets(member, generation, offsets, r), Duration.ofSeconds(30))
+        .thenApply(reply -> {
+          if (reply instanceof GroupCoordinator.Rejected r) {
+            throw CourantException.of(r.code(), r.message());
+          }
+          return null;
+        });
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> currentPositions() {
+    Map<TopicPartition, OffsetAndMetadata> out = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    for (TopicPartition tp : assigned) {
+      Long p = positions.get(tp);
+      if (p != null) {
+        out.put(tp, OffsetAndMetadata.of(p));
+      }
+    }
+    return out;
+  }
+
+  private void maybeAutoCommit() {
+    if (settings.enableAutoCommit() && hasGroup() && System.nanoTime() - lastAutoCommitNanos > settings.autoCommitInterval().toNanos()) {
+      lastAutoCommitNanos = System.nanoTime();
+      commitAsync();
+    }
+  }
+
+  // ---- the group protocol
+
+  private void joinGroup() {
+    if (!cooperative) {
+      revoke(new ArrayList<>(assigned));
+    }
+    long deadline = System.nanoTime() + settings.maxPollInterval().toNanos();
+    while (System.nanoTime() < deadline) {
+      rejoinNeeded = false;
+      Set<String> subscribed = pattern != null ? Set.copyOf(matching(pattern)) : topics;
+      topics = subscribed;
+      metadataAtJoin = partitionCounts(subscribed);
+      String currentMember;
+      synchronized (session) {
+        currentMember = memberId;
+      }
+      GroupCoordinator.JoinReply reply = await(courant.askGroup(settings.groupId(), r -> new GroupCoordinator.JoinGroup(
+          currentMember, settings.groupInstanceId(), PROTOCOL_TYPE, protocols(subscribed), settings.sessionTimeout().toMillis(),
+          settings.maxPollInterval().toMillis(), true, r), settings.maxPollInterval().plusSeconds(30)));
+      if (reply instanceof GroupCoordinator.MemberIdRequired m) {
+        setMember(m.memberId(), GroupCoordinator.NO_GENERATION);
+        continue;
+      }
+      if (reply instanceof GroupCoordinator.Rejected r) {
+        if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
+          setMember("", GroupCoordinator.NO_GENERATION);
+          continue;
+        }
+        throw CourantException.of(r.code(), r.message());
+      }
+      GroupCoordinator.Joined joined = (GroupCoordinator.Joined) reply;
+      setMember(joined.memberId(), joined.generationId());
+      Map<String, byte[]> assignments = joined.leaderId().equals(joined.memberId()) ? assign(joined) : Map.of();
+      GroupCoordinator.SyncReply sync = await(courant.askGroup(settings.groupId(),
+          r -> new GroupCoordinator.SyncGroup(joined.memberId(), joined.generationId(), assignments, r), Duration.ofSeconds(60)));
+      if (sync instanceof GroupCoordinator.Rejected r) {
+        if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
+          setMember("", GroupCoordinator.NO_GENERATION);
+        }
+        continue; // rebalance in progress or a new generation: join again
+      }
+      applyAssignment(decodePartitions(((GroupCoordinator.Synced) sync).assignment()));
+      startHeartbeats();
+      return;
+    }
+    throw new TimeoutException("group '" + settings.groupId() + "' did not complete a rebalance within max.poll.interval.ms");
+  }
+
+  private void applyAssignment(List<TopicPartition> partitions) {
+    Set<TopicPartition> next = new LinkedHashSet<>(partitions);
+    List<TopicPartition> revoked = assigned.stream().filter(tp -> !next.contains(tp)).toList();
+    List<TopicPartition> added = next.stream().filter(tp -> !assigned.contains(tp)).toList();
+    if (!revoked.isEmpty()) {
+      revoke(revoked);
+    }
+    assigned.clear();
+    assigned.addAll(next);
+    paused.retainAll(next);
+    listener.onPartitionsAssigned(added);
+    if (cooperative && !revoked.isEmpty()) {
+      rejoinNeeded = true; // the second round hands the revoked partitions to their new owners
+    }
+  }
+
+  private void revoke(List<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    if (settings.enableAutoCommit() && hasGroup()) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = currentPositions();
+      offsets.keySet().retainAll(partitions);
+      try {
+        commitSync(offsets);
+      } catch (CourantException e) {
+        system.log().warn("Auto-commit before revoking {} failed: {}", partitions, e.getMessage());
+      }
+    }
+    listener.onPartitionsRevoked(partitions);
+    partitions.forEach(assigned::remove);
+    partitions.forEach(positions::remove);
+    buffered.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+  }
+
+  /** The leader's part: runs the chosen assignor over every member's subscription. */
+  private Map<String, byte[]> assign(GroupCoordinator.Joined joined) {
+    PartitionAssignor assignor = PartitionAssignors.byName(joined.protocol());
+    Map<String, PartitionAssignor.Subscription> subscriptions = new LinkedHashMap<>();
+    Set<String> allTopics = new HashSet<>();
+    for (GroupCoordinator.MemberMetadata m : joined.members()) {
+      Metadata md = Metadata.decode(m.metadata());
+      allTopics.addAll(md.topics());
+      subscriptions.put(m.memberId(), new PartitionAssignor.Subscription(md.topics(), md.owned(), Optional.of(md.generation()),
+          Optional.ofNullable(m.groupInstanceId())));
+    }
+    Map<String, List<TopicPartition>> result = assignor.assign(partitionCounts(allTopics), subscriptions);
+    Map<String, byte[]> out = new HashMap<>();
+    result.forEach((member, tps) -> out.put(member, encodePartitions(tps)));
+    return out;
+  }
+
+  private List<GroupCoordinator.Protocol> protocols(Set<String> subscribed) {
+    int generation;
+    synchronized (session) {
+      generation = generationId;
+    }
+    byte[] metadata = new Metadata(List.copyOf(new java.util.TreeSet<>(subscribed)), List.copyOf(assigned), generation).encode();
+    return settings.assignmentStrategies().stream()
+        .map(s -> new GroupCoordinator.Protocol(PartitionAssignors.byName(s).name(), metadata)).toList();
+  }
+
+  private void setMember(String member, int generation) {
+    synchronized (session) {
+      memberId = member;
+      generationId = generation;
+    }
+  }
+
+  private void startHeartbeats() {
+    if (heartbeats != null) {
+      return;
+    }
+    Duration every = settings.heartbeatInterval();
+    heartbeats = system.scheduler().scheduleWithFixedDelay(every, every, this::heartbeat, system.executionContext());
+  }
+
+  /** On the scheduler: keeps the session alive, notices rebalances and a stalled poll loop. */
+  private void heartbeat() {
+    String member;
+    int generation;
+    synchronized (session) {
+      member = memberId;
+      generation = generationId;
+    }
+    if (member.isEmpty() || rejoinNeeded || closed) {
+      return;
+    }
+    if (System.nanoTime() - lastPollNanos > settings.maxPollInterval().toNanos()) {
+      system.log().warn("Consumer {} of group {} did not poll within max.poll.interval.ms; leaving the group", member, settings.groupId());
+      leaveGroup();
+      lost = true;
+      rejoinNeeded = true;
+      return;
+    }
+    courant.<GroupCoordinator.Reply>askGroup(settings.groupId(), r -> new GroupCoordinator.Heartbeat(member, generation, r),
+        settings.heartbeatInterval()).whenComplete((reply, failure) -> {
+          if (reply instanceof GroupCoordinator.Rejected r) {
+            if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
+              setMember("", GroupCoordinator.NO_GENERATION);
+              lost = true;
+            }
+            rejoinNeeded = true;
+          }
+        });
+  }
+
+  private void leaveGroup() {
+    String member;
+    synchronized (session) {
+      member = memberId;
+      memberId = "";
+      generationId = GroupCoordinator.NO_GENERATION;
+    }
+    if (!member.isEmpty()) {
+      try {
+        courant.<GroupCoordinator.Reply>askGroup(settings.groupId(), r -> new GroupCoordinator.LeaveGroup(member, r), Duration.ofSeconds(10))
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        system.log().warn("Leaving group {} failed: {}", settings.groupId(), e.toString());
+      }
+    }
+  }
+
+  /** Rejoins when the subscribed topics gained partitions or a pattern matches other topics. */
+  private void checkMetadata() {
+    if (rejoinNeeded || System.nanoTime() - lastMetadataCheckNanos < settings.metadataMaxAge().toNanos()) {
+      return;
+    }
+    lastMetadataCheckNanos = System.nanoTime();
+    Set<String> subscribed = pattern != null ? Set.copyOf(matching(pattern)) : topics;
+    if (!partitionCounts(subscribed).equals(metadataAtJoin)) {
+      rejoinNeeded = true;
+    }
+  }
+
+  private Map<String, Integer> partitionCounts(Set<String> names) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String name : names) {
+      try {
+        TopicDescription t = await(courant.describeTopic(name));
+        counts.put(name, t.partitions());
+      } catch (UnknownTopicOrPartitionException e) {
+        // not created yet: nothing to assign
+      }
+    }
+    return counts;
+  }
+
+  private List<String> matching(Pattern pattern) {
+    return await(courant.listTopics()).stream().map(TopicDescription::name).filter(n -> pattern.matcher(n).matches()).sorted().toList();
+  }
+
+  // ---- closing
+
+  /** Commits (with auto-commit), leaves the group and stops heartbeating. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (groupManaged) {
+        revoke(new ArrayList<>(assigned));
+        leaveGroup();
+      } else if (settings.enableAutoCommit() && hasGroup()) {
+        commitSync();
+      }
+    } finally {
+      closed = true;
+      if (heartbeats != null) {
+        heartbeats.cancel();
+      }
+    }
+  }
+
+  // ---- helpers
+
+  private boolean hasGroup() {
+    return !settings.groupId().isEmpty();
+  }
+
+  private void requireGroup(String operation) {
+    if (!hasGroup()) {
+      throw new InvalidGroupIdException(operation + " needs a group.id; this consumer has none");
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("this consumer is closed");
+    }
+  }
+
+  private static void sleepUpTo(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted");
+    }
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    return e.getCause() instanceof RuntimeException r ? (RuntimeException) unwrapAsync(r) : new IllegalStateException(e.getCause());
+  }
+
+  private static Throwable unwrapAsync(Throwable t) {
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static byte[] encodePartitions(List<TopicPartition> partitions) {
+    StringBuilder b = new StringBuilder();
+    for (TopicPartition tp : partitions) {
+      b.append(b.length() == 0 ? "" : ";").append(tp.topic()).append(':').append(tp.partition());
+    }
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<TopicPartition> decodePartitions(byte[] bytes) {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    List<TopicPartition> out = new ArrayList<>();
+    if (!s.isEmpty()) {
+      for (String part : s.split(";")) {
+        int colon = part.lastIndexOf(':');
+        out.add(new TopicPartition(part.substring(0, colon), Integer.parseInt(part.substring(colon + 1))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A member's subscription as it travels through the coordinator to the leader: topics, owned
+   * partitions, generation. (Courant's own encoding; Kafka clients in the same group will need
+   * Kafka's ConsumerProtocol encoding, which the wire-protocol adapter will translate.)
+   */
+  record Metadata(List<String> topics, List<TopicPartition> owned, int generation) {
+    byte[] encode() {
+      String text = String.join(",", topics) + "\n" + new String(encodePartitions(owned), StandardCharsets.UTF_8) + "\n" + generation;
+      return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Metadata decode(byte[] bytes) {
+      String[] parts = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+      List<String> topics = parts[0].isEmpty() ? List.of() : List.of(parts[0].split(","));
+      List<TopicPartition> owned = parts.length > 1 ? decodePartitions(parts[1].getBytes(StandardCharsets.UTF_8)) : List.of();
+      int generation = parts.length > 2 ? Integer.parseInt(parts[2]) : -1;
+      return new Metadata(topics, owned, generation);
+    }
+  }
+}

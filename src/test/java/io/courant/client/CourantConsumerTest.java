@@ -1,0 +1,202 @@
+package io.courant.client;
+
+import static io.courant.testing.TestNode.await;
+import static io.courant.testing.TestNode.uniqueTopic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.courant.group.OffsetAndMetadata;
+import io.courant.log.Partition.Acks;
+import io.courant.testing.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Java consumer against a real node: groups, rebalances, commits, resets, seeks. */
+class CourantConsumerTest {
+  private static TestNode node;
+  private static Courant courant;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start();
+    courant = node.courant();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  private static String topicWith(int partitions, int records) {
+    String topic = uniqueTopic("consume");
+    await(courant.createTopic(new NewTopic(topic, partitions)));
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < records; i++) {
+      batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
+    }
+    await(courant.sendAll(batch, Acks.ALL));
+    return topic;
+  }
+
+  private static ConsumerSettings settings(String group) {
+    return ConsumerSettings.create(group).with("auto.offset.reset", "earliest").with("heartbeat.interval.ms", 200)
+        .with("session.timeout.ms", 6000).with("metadata.max.age.ms", 500);
+  }
+
+  @Test
+  void twoConsumersSplitTheTopicAndTogetherReadEveryRecordOnce() throws Exception {
+    String topic = topicWith(4, 400);
+    String group = uniqueTopic("split");
+    Map<String, String> readBy = new ConcurrentHashMap<>();
+    List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
+    Map<String, Set<TopicPartition>> assignments = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<?>> loops = new ArrayList<>();
+    for (String name : List.of("a", "b")) {
+      loops.add(threads.submit(() -> {
+        try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(group).with("enable.auto.commit", false))) {
+          consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              consumer.commitSync();
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+          });
+          long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+          while (!stop.get() && System.nanoTime() < deadline) {
+            for (ConsumerRecord r : consumer.poll(Duration.ofMillis(200))) {
+              if (readBy.putIfAbsent(r.valueString(), name) != null) {
+                duplicates.add(r.valueString());
+              }
+            }
+            consumer.commitSync();
+            assignments.put(name, consumer.assignment());
+          }
+        }
+        return null;
+      }));
+      Thread.sleep(1500); // the second consumer joins a group that is already reading
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while ((readBy.size() < 400 || assignments.getOrDefault("a", Set.of()).size() + assignments.getOrDefault("b", Set.of()).size() != 4
+        || assignments.getOrDefault("a", Set.of()).isEmpty() || assignments.getOrDefault("b", Set.of()).isEmpty())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    stop.set(true);
+    for (Future<?> loop : loops) {
+      loop.get(60, TimeUnit.SECONDS);
+    }
+    threads.shutdown();
+    assertEquals(400, readBy.size(), "every record was read");
+    assertTrue(duplicates.isEmpty(), "no record was read twice: " + duplicates);
+    Set<TopicPartition> all = new HashSet<>(assignments.get("a"));
+    all.addAll(assignments.get("b"));
+    assertEquals(4, all.size(), "the four partitions were split between the two: " + assignments);
+    assertTrue(new HashSet<>(readBy.values()).containsAll(List.of("a", "b")), "both consumers read records");
+  }
+
+  @Test
+  void aRestartedConsumerResumesFromItsCommittedOffsets() {
+    String topic = topicWith(1, 10);
+    String group = uniqueTopic("resume");
+    TopicPartition tp = new TopicPartition(topic, 0);
+    // Without auto-commit: close() would otherwise commit the position after the poll, as Kafka's does.
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(group).with("enable.auto.commit", false))) {
+      consumer.assign(List.of(tp));
+      List<ConsumerRecord> first = consumer.poll(Duration.ofSeconds(5));
+      assertEquals("r0", first.get(0).valueString());
+      consumer.commitSync(Map.of(tp, OffsetAndMetadata.of(6)));
+    }
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(group))) {
+      consumer.assign(List.of(tp));
+      assertEquals(6, consumer.position(tp));
+      assertEquals(6, consumer.committed(Set.of(tp)).get(tp).offset());
+      assertEquals("r6", consumer.poll(Duration.ofSeconds(5)).get(0).valueString());
+    }
+  }
+
+  @Test
+  void autoOffsetResetChoosesWhereAGroupWithoutCommitsStarts() {
+    String topic = topicWith(1, 5);
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (CourantConsumer latest = new CourantConsumer(node.system(), settings(uniqueTopic("g")).with("auto.offset.reset", "latest"))) {
+      latest.assign(List.of(tp));
+      assertEquals(5, latest.position(tp));
+      assertTrue(latest.poll(Duration.ofMillis(300)).isEmpty());
+    }
+    try (CourantConsumer none = new CourantConsumer(node.system(), settings(uniqueTopic("g")).with("auto.offset.reset", "none"))) {
+      none.assign(List.of(tp));
+      assertThrows(OffsetOutOfRangeException.class, () -> none.poll(Duration.ofMillis(300)));
+    }
+    assertThrows(IllegalArgumentException.class, () -> settings("g").with("auto.offset.reset", "middle"));
+    assertThrows(IllegalArgumentException.class, () -> settings("g").with("partition.assignment.strategy", "fair"));
+  }
+
+  @Test
+  void seekPauseAndResumeControlWhatPollReturns() {
+    String topic = topicWith(2, 20);
+    TopicPartition p0 = new TopicPartition(topic, 0);
+    TopicPartition p1 = new TopicPartition(topic, 1);
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings("").with("enable.auto.commit", false))) {
+      consumer.assign(List.of(p0, p1));
+      consumer.pause(List.of(p1));
+      consumer.seek(p0, 8);
+      List<ConsumerRecord> records = consumer.poll(Duration.ofSeconds(5));
+      assertTrue(records.stream().allMatch(r -> r.partition() == 0), "a paused partition is not read");
+      assertEquals(8, records.get(0).offset());
+      assertEquals(10, consumer.position(p0));
+      consumer.resume(List.of(p1));
+      consumer.seekToEnd(List.of(p0));
+      List<ConsumerRecord> rest = consumer.poll(Duration.ofSeconds(5));
+      assertTrue(rest.stream().allMatch(r -> r.partition() == 1));
+      assertEquals(10, rest.size());
+      assertThrows(InvalidGroupIdException.class, consumer::commitSync);
+    }
+  }
+
+  @Test
+  void aTopicGainingPartitionsIsRebalancedOntoTheConsumer() {
+    String topic = topicWith(1, 1);
+    List<Collection<TopicPartition>> assigned = Collections.synchronizedList(new ArrayList<>());
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(uniqueTopic("grow")))) {
+      consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          assigned.add(List.copyOf(partitions));
+        }
+      });
+      consumer.poll(Duration.ofSeconds(1));
+      assertEquals(Set.of(new TopicPartition(topic, 0)), consumer.assignment());
+      await(courant.createPartitions(topic, 3));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (consumer.assignment().size() != 3 && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200));
+      }
+      assertEquals(3, consumer.assignment().size());
+      assertTrue(assigned.size() >= 2, "the listener heard of both assignments: " + assigned);
+    }
+  }
+}
