@@ -38,8 +38,9 @@ import org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Courant's Java API, for use inside any Pekko application: topic administration, produce and
- * fetch, with {@link CompletionStage} results. Failed stages carry a {@link CourantException}
+ * Courant's Java API, for use inside any Pekko application: topic administration, produce,
+ * fetch and consumer-group administration (committed offsets, lag, reset, list, delete), with
+ * {@link CompletionStage} results; {@link CourantConsumer} is the Kafka-style consumer on top. Failed stages carry a {@link CourantException}
  * (retriable ones extend {@link RetriableException}).
  *
  * <pre>{@code
@@ -49,8 +50,8 @@ import org.apache.pekko.stream.javadsl.Sink;
  *     .thenAccept(md -> System.out.println("stored at " + md.partition() + "/" + md.offset()));
  * }</pre>
  *
- * <p>The first {@code get} starts the node's share of the cluster: partition sharding and the topic
- * controller singleton. The actor protocols behind it ({@link Partition}, {@link TopicController})
+ * <p>The first {@code get} starts the node's share of the cluster: partition and group-coordinator
+ * sharding and the topic controller singleton. The actor protocols behind it ({@link Partition}, {@link TopicController})
  * are public too, for callers that prefer to {@code ask} them.
  */
 public final class Courant implements Extension {
