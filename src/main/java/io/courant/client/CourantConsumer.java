@@ -49,7 +49,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * <p>As Kafka's consumer, it is not thread-safe: call it from one thread. Heartbeats run on the
  * actor system's scheduler; a consumer that does not poll within {@code max.poll.interval.ms}
- * leaves its group. Rebalances run inside {@code poll}: eager (all partitions revoked first) unless
+ * leaves its group. {@code close} leaves the group, except for a static member ({@code
+ * group.instance.id}), which keeps its place for {@code session.timeout.ms}. Rebalances run inside {@code poll}: eager (all partitions revoked first) unless
  * every configured assignor is cooperative, then only the partitions that move are revoked.
  */
 public final class CourantConsumer implements AutoCloseable {
@@ -578,7 +579,9 @@ public final class CourantConsumer implements AutoCloseable {
     try {
       if (groupManaged) {
         revoke(new ArrayList<>(assigned));
-        leaveGroup();
+        if (settings.groupInstanceId() == null) {
+          leaveGroup();
+        } // A static member does not leave (as in Kafka): back within session.timeout.ms, it takes its place again.
       } else if (settings.enableAutoCommit() && hasGroup()) {
         commitSync();
       }
@@ -587,6 +590,14 @@ public final class CourantConsumer implements AutoCloseable {
       if (heartbeats != null) {
         heartbeats.cancel();
       }
+    }
+  }
+
+  /** For tests: stops heartbeating and polling without leaving, as a killed process would. */
+  void crash() {
+    closed = true;
+    if (heartbeats != null) {
+      heartbeats.cancel();
     }
   }
 

@@ -1,0 +1,153 @@
+package io.courant.client;
+
+import static io.courant.testing.TestNode.await;
+import static io.courant.testing.TestNode.uniqueTopic;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.courant.log.Partition.Acks;
+import io.courant.testing.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rebalances driven by real consumers on a real node. The consumers are polled in turn from the
+ * test thread with short polls; a rebalance completes once every member has polled into it.
+ */
+class ConsumerGroupRebalanceTest {
+  private static TestNode node;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  private static ConsumerSettings settings(String group) {
+    return ConsumerSettings.create(group).with("auto.offset.reset", "earliest").with("heartbeat.interval.ms", 100)
+        .with("session.timeout.ms", 2000).with("max.poll.interval.ms", 10000);
+  }
+
+  private static String topic(int partitions, int records) {
+    String topic = uniqueTopic("rebalance");
+    await(node.courant().createTopic(new NewTopic(topic, partitions)));
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < records; i++) {
+      batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
+    }
+    await(node.courant().sendAll(batch, Acks.ALL));
+    return topic;
+  }
+
+  /** Polls every consumer in turn (each poll may block in a join until the others join too: hence threads). */
+  private static void pollUntil(List<CourantConsumer> consumers, BooleanSupplier done, List<String> seen) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(consumers.size());
+    try {
+      while (!done.getAsBoolean()) {
+        assertTrue(System.nanoTime() < deadline, "the group did not settle in 45 s");
+        List<java.util.concurrent.Future<List<ConsumerRecord>>> polls = new ArrayList<>();
+        for (CourantConsumer c : consumers) {
+          polls.add(pool.submit(() -> c.poll(Duration.ofMillis(100))));
+        }
+        for (var p : polls) {
+          for (ConsumerRecord r : p.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            seen.add(r.valueString());
+          }
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void assertSpread(List<CourantConsumer> consumers, int partitions) {
+    Set<TopicPartition> all = new HashSet<>();
+    int total = 0;
+    for (CourantConsumer c : consumers) {
+      total += c.assignment().size();
+      all.addAll(c.assignment());
+      assertTrue(c.assignment().size() >= partitions / consumers.size() - 1, "balanced: " + c.assignment());
+    }
+    assertEquals(partitions, total, "no partition owned twice");
+    assertEquals(partitions, all.size(), "no partition orphaned");
+  }
+
+  @Test
+  void aThirdMemberJoiningSpreadsThePartitionsWithNoneOwnedTwiceOrOrphaned() throws Exception {
+    String topic = topic(6, 0);
+    String group = uniqueTopic("g");
+    List<CourantConsumer> consumers = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        CourantConsumer c = new CourantConsumer(node.system(), settings(group));
+        c.subscribe(List.of(topic));
+        consumers.add(c);
+        int members = consumers.size();
+        pollUntil(consumers, () -> consumers.stream().allMatch(x -> x.assignment().size() == 6 / members), seen);
+        assertSpread(consumers, 6);
+      }
+    } finally {
+      consumers.forEach(CourantConsumer::close);
+    }
+  }
+
+  @Test
+  void aMemberThatStopsHeartbeatingLosesItsPartitionsAndNoRecordIsSkipped() throws Exception {
+    String topic = topic(4, 200);
+    String group = uniqueTopic("g");
+    CourantConsumer a = new CourantConsumer(node.system(), settings(group).with("enable.auto.commit", false));
+    CourantConsumer b = new CourantConsumer(node.system(), settings(group).with("enable.auto.commit", false));
+    List<String> seen = new ArrayList<>();
+    try {
+      a.subscribe(List.of(topic));
+      b.subscribe(List.of(topic));
+      pollUntil(List.of(a, b), () -> a.assignment().size() == 2 && b.assignment().size() == 2, seen);
+      a.commitSync();
+      b.commitSync();
+      b.crash(); // killed: no more heartbeats, no leave, its uncommitted records unread by anyone else yet
+      pollUntil(List.of(a), () -> a.assignment().size() == 4 && new HashSet<>(seen).size() == 200, seen);
+      assertEquals(200, new HashSet<>(seen).size(), "every record was read at least once, none skipped");
+    } finally {
+      a.close();
+    }
+  }
+
+  @Test
+  void aStaticMemberRestartingWithinItsSessionTimeoutCausesNoRebalance() throws Exception {
+    String topic = topic(2, 0);
+    String group = uniqueTopic("g");
+    List<String> seen = new ArrayList<>();
+    CourantConsumer a = new CourantConsumer(node.system(), settings(group).with("group.instance.id", "a"));
+    CourantConsumer b = new CourantConsumer(node.system(), settings(group).with("group.instance.id", "b"));
+    a.subscribe(List.of(topic));
+    b.subscribe(List.of(topic));
+    pollUntil(List.of(a, b), () -> a.assignment().size() == 1 && b.assignment().size() == 1, seen);
+    Set<TopicPartition> before = b.assignment();
+    int generation = await(node.courant().describeGroup(group)).generationId();
+    b.close();
+    CourantConsumer b2 = new CourantConsumer(node.system(), settings(group).with("group.instance.id", "b"));
+    try {
+      b2.subscribe(List.of(topic));
+      pollUntil(List.of(a, b2), () -> b2.assignment().size() == 1, seen);
+      assertEquals(before, b2.assignment(), "the restarted static member got its partition back");
+      assertEquals(1, a.assignment().size());
+      assertEquals(generation, await(node.courant().describeGroup(group)).generationId(), "no new generation");
+    } finally {
+      a.close();
+      b2.close();
+    }
+  }
+}
