@@ -52,6 +52,28 @@ final class Report {
     return b.toString();
   }
 
+  @SuppressWarnings("unchecked")
+  static String consumerGroups(Map<String, Object> r) {
+    Map<String, Object> m = (Map<String, Object>) r.get("machine");
+    Map<String, Object> s = (Map<String, Object>) r.get("settings");
+    StringBuilder b = new StringBuilder();
+    b.append("### Consumer groups, `CourantConsumer` (`bench/run consumer-groups`)\n\n");
+    b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (").append(m.get("cpu"))
+        .append("), ").append(m.get("java")).append("; Cassandra ").append(m.get("cassandra")).append(". Consumers and node in one JVM.\n\n");
+    b.append(String.format("A group reads a topic of 8 partitions holding %,d records of 100 bytes from the beginning to the end "
+        + "(each consumer on its own thread, `max.poll.records=10000`); the time runs from the consumers' subscribe (the "
+        + "rebalance, with its 3 s initial delay, included) to the last record. Medians of %s rounds.%n%n", s.get("records"), s.get("rounds")));
+    b.append("| Consumers | Records/s | Rounds |\n|---:|---:|---|\n");
+    for (Map<String, Object> g : (List<Map<String, Object>>) r.get("consume")) {
+      b.append(String.format("| %s | %,.0f | %s |%n", g.get("consumers"), (Double) g.get("medianRecordsPerSecond"),
+          rounds((List<Double>) g.get("rounds"))));
+    }
+    Map<String, Object> reb = (Map<String, Object>) r.get("rebalance");
+    b.append(String.format("%nA third member joining a group of two that is reading: all three hold partitions after a median of "
+        + "%.0f ms (rounds: %s ms), heartbeats every 100 ms.%n", (Double) reb.get("medianMillis"), rounds((List<Double>) reb.get("rounds"))));
+    return b.toString();
+  }
+
   private static String rounds(List<Double> values) {
     StringBuilder b = new StringBuilder();
     for (Double v : values) {

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param maxFetchWait the longest long-poll a fetch may ask for
  * @param startTimeout how long a partition may take to find its topic and recover
  * @param readJournal the Pekko Persistence Query plugin that reads old events back
+ * @param readAheadBytes how far past a fetch a journal read goes (kept for the next fetches)
  */
 public record LogSettings(
     int groupCommitMaxBytes,
@@ -22,7 +23,8 @@ public record LogSettings(
     int snapshotEvery,
     Duration maxFetchWait,
     Duration startTimeout,
-    String readJournal) {
+    String readJournal,
+    long readAheadBytes) {
 
   public static LogSettings create(Config courantLog) {
     return new LogSettings(
@@ -32,6 +34,7 @@ public record LogSettings(
         courantLog.getInt("snapshot-every"),
         courantLog.getDuration("max-fetch-wait"),
         courantLog.getDuration("start-timeout"),
-        courantLog.getString("read-journal"));
+        courantLog.getString("read-journal"),
+        courantLog.getBytes("read-ahead-bytes"));
   }
 }

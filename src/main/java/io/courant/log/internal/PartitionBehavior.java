@@ -55,8 +55,8 @@ public final class PartitionBehavior {
 
   private record FetchExpired(long waiterId) implements Command {}
 
-  private record EventsRead(List<byte[]> events, Throwable failure, Consumer<List<byte[]>> then, Consumer<Throwable> otherwise)
-      implements Command {}
+  private record EventsRead(List<byte[]> events, ReadAhead readAhead, Throwable failure, Consumer<List<byte[]>> then,
+      Consumer<Throwable> otherwise) implements Command {}
 
   /** An accepted append waiting for its journal write. */
   private record PendingAppend(byte[] batches, long baseOffset, long lastOffset, long maxTimestamp, long appendTime,
@@ -88,6 +88,7 @@ public final class PartitionBehavior {
   private final ActorRef<PartitionLog.Command> log;
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
+  private final TailCache readAhead;
 
   private TopicLog topic;
   private LogState state;
@@ -112,6 +113,7 @@ public final class PartitionBehavior {
     this.name = entityId;
     this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
     this.tail = new TailCache(settings.tailCacheBytes());
+    this.readAhead = new TailCache(2L * settings.readAheadBytes());
     this.log = ctx.spawn(PartitionLog.create(persistenceId,
         ctx.messageAdapter(PartitionLog.Recovered.class, r -> new LogRecovered(r.state())), settings.snapshotEvery()), "log");
     ctx.watchWith(log, new LogStopped());
@@ -415,14 +417,28 @@ public final class PartitionBehavior {
             "partition " + name + ": reading the journal failed: " + failure.getMessage())));
   }
 
-  /** Hands the events at index positions first..last to {@code then}, from the tail or the journal. */
+  /**
+   * Hands the events at index positions first..last to {@code then}: from the tail, the read-ahead
+   * cache, or the journal. A journal read goes on past {@code last} up to {@code
+   * courant.log.read-ahead-bytes}, so a reader working through old data costs one journal query
+   * per read-ahead instead of one per fetch.
+   */
   private void readEvents(int first, int last, Consumer<List<byte[]>> then, Consumer<Throwable> otherwise) {
     LogIndex index = state.index();
     List<byte[]> events = new ArrayList<>(last - first + 1);
     for (int i = first; i <= last; i++) {
-      byte[] cached = tail.get(index.seqNr(i));
+      byte[] cached = cached(index.seqNr(i));
       if (cached == null) {
-        readJournal(index.seqNr(i), index.seqNr(last), events, then, otherwise);
+        int until = last;
+        long bytes = 0;
+        for (int j = i; j <= last; j++) {
+          bytes += index.sizeInBytes(j);
+        }
+        while (until + 1 < index.size() && bytes + index.sizeInBytes(until + 1) <= settings.readAheadBytes()) {
+          until++;
+          bytes += index.sizeInBytes(until);
+        }
+        readJournal(index.seqNr(i), index.seqNr(until), last - i + 1, events, then, otherwise);
         return;
       }
       events.add(cached);
@@ -430,28 +446,44 @@ public final class PartitionBehavior {
     then.accept(events);
   }
 
-  private void readJournal(long fromSeqNr, long toSeqNr, List<byte[]> prefix, Consumer<List<byte[]>> then,
+  private byte[] cached(long seqNr) {
+    byte[] event = tail.get(seqNr);
+    return event != null ? event : readAhead.get(seqNr);
+  }
+
+  private void readJournal(long fromSeqNr, long toSeqNr, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
       Consumer<Throwable> otherwise) {
     CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(ctx.getSystem())
         .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
     var read = journal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
-        .map(envelope -> ((PartitionLog.RecordsAppended) envelope.event()).batches())
         .runWith(Sink.seq(), ctx.getSystem());
-    ctx.pipeToSelf(read, (events, failure) -> {
-      if (events == null) {
-        return new EventsRead(null, failure, then, otherwise);
+    ctx.pipeToSelf(read, (envelopes, failure) -> {
+      if (envelopes == null) {
+        return new EventsRead(null, null, failure, then, otherwise);
       }
-      List<byte[]> all = new ArrayList<>(prefix);
-      all.addAll(events);
-      return new EventsRead(all, null, then, otherwise);
+      List<Long> seqNrs = new ArrayList<>(envelopes.size());
+      List<byte[]> events = new ArrayList<>(envelopes.size());
+      for (var envelope : envelopes) {
+        seqNrs.add(envelope.sequenceNr());
+        events.add(((PartitionLog.RecordsAppended) envelope.event()).batches());
+      }
+      List<byte[]> answer = new ArrayList<>(prefix);
+      answer.addAll(events.subList(0, Math.min(needed, events.size())));
+      return new EventsRead(answer, new ReadAhead(seqNrs, events), null, then, otherwise);
     });
   }
+
+  /** Events read from the journal, kept for the reads that follow. */
+  private record ReadAhead(List<Long> seqNrs, List<byte[]> events) {}
 
   private Behavior<Command> onEventsRead(EventsRead read) {
     if (read.failure() != null) {
       ctx.getLog().warn("Partition {}: journal read failed", name, read.failure());
       read.otherwise().accept(read.failure());
     } else {
+      for (int i = 0; i < read.readAhead().seqNrs().size(); i++) {
+        readAhead.put(read.readAhead().seqNrs().get(i), read.readAhead().events().get(i));
+      }
       read.then().accept(read.events());
     }
     return Behaviors.same();
