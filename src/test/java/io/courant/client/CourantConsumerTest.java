@@ -94,14 +94,13 @@ class CourantConsumerTest {
         }
         return null;
       }));
-      Thread.sleep(1500); // the second consumer joins a group that is already reading
+      // The second consumer joins a group that is already reading.
+      io.courant.testing.Await.until("the first consumer's assignment", Duration.ofSeconds(30),
+          () -> !assignments.getOrDefault("a", Set.of()).isEmpty());
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while ((readBy.size() < 400 || assignments.getOrDefault("a", Set.of()).size() + assignments.getOrDefault("b", Set.of()).size() != 4
-        || assignments.getOrDefault("a", Set.of()).isEmpty() || assignments.getOrDefault("b", Set.of()).isEmpty())
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
+    io.courant.testing.Await.until("both consumers reading every record", Duration.ofSeconds(60), () -> readBy.size() == 400
+        && assignments.getOrDefault("a", Set.of()).size() + assignments.getOrDefault("b", Set.of()).size() == 4
+        && !assignments.getOrDefault("a", Set.of()).isEmpty() && !assignments.getOrDefault("b", Set.of()).isEmpty());
     stop.set(true);
     for (Future<?> loop : loops) {
       loop.get(60, TimeUnit.SECONDS);

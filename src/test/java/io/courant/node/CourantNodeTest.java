@@ -28,21 +28,15 @@ class CourantNodeTest {
       URI healthy = URI.create("http://127.0.0.1:" + node.httpPort() + "/healthy");
       URI ready = URI.create("http://127.0.0.1:" + node.httpPort() + "/ready");
       assertEquals(200, http.send(HttpRequest.newBuilder(healthy).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      HttpResponse<String> response;
-      do {
-        response = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
-      } while (response.statusCode() != 200 && System.nanoTime() < deadline && pause());
-      assertEquals(200, response.statusCode(), response.body());
-      assertTrue(response.body().contains("ready"));
+      var response = new java.util.concurrent.atomic.AtomicReference<HttpResponse<String>>();
+      io.courant.testing.Await.until("GET /ready answering 200", Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+        response.set(http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()));
+        return response.get().statusCode() == 200;
+      });
+      assertTrue(response.get().body().contains("ready"));
     } finally {
       node.close();
     }
     assertTrue(node.system().whenTerminated().isCompleted(), "the actor system stopped");
-  }
-
-  private static boolean pause() throws InterruptedException {
-    Thread.sleep(200);
-    return true;
   }
 }

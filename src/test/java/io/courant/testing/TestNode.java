@@ -1,7 +1,6 @@
 package io.courant.testing;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -47,19 +46,11 @@ public final class TestNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "courant", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (cluster.selfMember().status() != MemberStatus.up()) {
-      if (System.nanoTime() > deadline) {
-        system.terminate();
-        fail("the test node did not become Up in 30 s");
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    try {
+      Await.until("the test node becoming Up", Duration.ofSeconds(30), () -> cluster.selfMember().status() == MemberStatus.up());
+    } catch (AssertionError e) {
+      system.terminate();
+      throw e;
     }
     return new TestNode(system);
   }
