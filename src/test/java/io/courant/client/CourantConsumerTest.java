@@ -61,7 +61,7 @@ class CourantConsumerTest {
 
   @Test
   void twoConsumersSplitTheTopicAndTogetherReadEveryRecordOnce() throws Exception {
-    String topic = topicWith(4, 400);
+    String topic = topicWith(4, 0);
     String group = uniqueTopic("split");
     Map<String, String> readBy = new ConcurrentHashMap<>();
     List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
@@ -98,9 +98,14 @@ class CourantConsumerTest {
       io.courant.testing.Await.until("the first consumer's assignment", Duration.ofSeconds(30),
           () -> !assignments.getOrDefault("a", Set.of()).isEmpty());
     }
-    io.courant.testing.Await.until("both consumers reading every record", Duration.ofSeconds(60), () -> readBy.size() == 400
-        && assignments.getOrDefault("a", Set.of()).size() + assignments.getOrDefault("b", Set.of()).size() == 4
-        && !assignments.getOrDefault("a", Set.of()).isEmpty() && !assignments.getOrDefault("b", Set.of()).isEmpty());
+    io.courant.testing.Await.until("the partitions split two and two", Duration.ofSeconds(60),
+        () -> assignments.getOrDefault("a", Set.of()).size() == 2 && assignments.getOrDefault("b", Set.of()).size() == 2);
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % 4));
+    }
+    await(courant.sendAll(batch, Acks.ALL));
+    io.courant.testing.Await.until("every record read", Duration.ofSeconds(60), () -> readBy.size() == 400);
     stop.set(true);
     for (Future<?> loop : loops) {
       loop.get(60, TimeUnit.SECONDS);
