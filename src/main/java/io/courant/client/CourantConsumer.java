@@ -72,6 +72,8 @@ public final class CourantConsumer implements AutoCloseable {
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
+  private final Map<TopicPartition, Long> bufferedNext = new HashMap<>();
+  private final Map<TopicPartition, InFlightFetch> inFlight = new HashMap<>();
   private Map<String, Integer> metadataAtJoin = Map.of();
   private long lastMetadataCheckNanos;
   private long lastAutoCommitNanos = System.nanoTime();
@@ -134,6 +136,7 @@ public final class CourantConsumer implements AutoCloseable {
     assigned.addAll(partitions);
     positions.keySet().retainAll(assigned);
     buffered.removeIf(r -> !assigned.contains(new TopicPartition(r.topic(), r.partition())));
+    bufferedNext.keySet().retainAll(assigned);
   }
 
   /** Leaves the group (or drops the manual assignment). */
@@ -148,6 +151,7 @@ public final class CourantConsumer implements AutoCloseable {
     assigned.clear();
     positions.clear();
     buffered.clear();
+    bufferedNext.clear();
   }
 
   /** The partitions this consumer reads now. */
@@ -176,6 +180,7 @@ public final class CourantConsumer implements AutoCloseable {
         assigned.clear();
         positions.clear();
         buffered.clear();
+        bufferedNext.clear();
         listener.onPartitionsLost(gone);
       }
       if (rejoinNeeded) {
@@ -200,39 +205,82 @@ public final class CourantConsumer implements AutoCloseable {
       if (assigned.contains(tp) && !paused.contains(tp)) {
         out.add(r);
         positions.put(tp, r.offset() + 1);
+      } else {
+        bufferedNext.remove(tp);
       }
     }
     return out;
   }
 
+  /**
+   * Keeps one fetch in flight per fetchable partition (as Kafka's fetcher does): waits until any
+   * returns, takes every completed one, and the next poll starts their next fetches. Results
+   * started at an offset that a seek or rebalance made stale are dropped.
+   */
   private void fetchOnce(long waitNanos) {
     List<TopicPartition> fetchable = assigned.stream().filter(tp -> !paused.contains(tp)).toList();
+    inFlight.keySet().removeIf(tp -> !fetchable.contains(tp));
     if (fetchable.isEmpty()) {
       sleepUpTo(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(100)));
       return;
     }
     Duration wait = Duration.ofNanos(Math.min(waitNanos, settings.fetchMaxWait().toNanos()));
-    Map<TopicPartition, CompletableFuture<FetchResult>> fetches = new LinkedHashMap<>();
     for (TopicPartition tp : fetchable) {
-      long position = position(tp);
-      fetches.put(tp, courant.fetch(tp, position, settings.maxPartitionFetchBytes(), wait).toCompletableFuture());
+      long from = nextFetchOffset(tp);
+      InFlightFetch current = inFlight.get(tp);
+      if (current == null || current.from() != from) {
+        inFlight.put(tp, new InFlightFetch(from,
+            courant.fetch(tp, from, settings.maxPartitionFetchBytes(), wait).toCompletableFuture()));
+      }
     }
-    for (Map.Entry<TopicPartition, CompletableFuture<FetchResult>> e : fetches.entrySet()) {
+    try {
+      CompletableFuture.anyOf(inFlight.values().stream().map(InFlightFetch::result).toArray(CompletableFuture[]::new))
+          .get(wait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException failure) {
+      // handled per partition below
+    } catch (Exception other) {
+      throw new TimeoutException("fetching " + inFlight.keySet() + " failed: " + other);
+    }
+    for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!e.getValue().result().isDone()) {
+        continue;
+      }
+      it.remove();
+      if (e.getValue().from() != nextFetchOffset(e.getKey())) {
+        continue; // stale: the partition was sought or moved meanwhile
+      }
       try {
-        FetchResult r = e.getValue().get(wait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-        buffered.addAll(r.records());
-      } catch (ExecutionException failure) {
-        if (failure.getCause() instanceof OffsetOutOfRangeException) {
-          positions.remove(e.getKey());
-          resetPosition(e.getKey());
-        } else if (!(failure.getCause() instanceof RetriableException)) {
-          throw unwrap(failure);
+        FetchResult r = e.getValue().result().join();
+        if (!r.records().isEmpty()) {
+          buffered.addAll(r.records());
+          bufferedNext.put(e.getKey(), r.records().get(r.records().size() - 1).offset() + 1);
         }
-      } catch (Exception other) {
-        throw new TimeoutException("fetching " + e.getKey() + " failed: " + other);
+      } catch (java.util.concurrent.CompletionException failure) {
+        Throwable cause = unwrapAsync(failure);
+        if (cause instanceof OffsetOutOfRangeException) {
+          positions.remove(e.getKey());
+          bufferedNext.remove(e.getKey());
+          resetPosition(e.getKey());
+        } else if (!(cause instanceof RetriableException)) {
+          throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        }
       }
     }
   }
+
+  /** Where the next fetch of a partition starts: after what is buffered, else at the position. */
+  private long nextFetchOffset(TopicPartition tp) {
+    Long next = bufferedNext.get(tp);
+    return next != null ? next : position(tp);
+  }
+
+  private void dropBuffered(TopicPartition tp) {
+    buffered.removeIf(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition());
+    bufferedNext.remove(tp);
+  }
+
+  private record InFlightFetch(long from, CompletableFuture<FetchResult> result) {}
 
   // ---- positions and seeking
 
@@ -272,7 +320,7 @@ public final class CourantConsumer implements AutoCloseable {
       throw new IllegalStateException("partition " + tp + " is not assigned to this consumer");
     }
     positions.put(tp, offset);
-    buffered.removeIf(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition());
+    dropBuffered(tp);
   }
 
   public void seekToBeginning(Collection<TopicPartition> partitions) {
@@ -285,6 +333,7 @@ public final class CourantConsumer implements AutoCloseable {
 
   public void pause(Collection<TopicPartition> partitions) {
     paused.addAll(partitions);
+    partitions.forEach(this::dropBuffered);
   }
 
   public void resume(Collection<TopicPartition> partitions) {
@@ -447,7 +496,7 @@ public final class CourantConsumer implements AutoCloseable {
     listener.onPartitionsRevoked(partitions);
     partitions.forEach(assigned::remove);
     partitions.forEach(positions::remove);
-    buffered.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+    partitions.forEach(this::dropBuffered);
   }
 
   /** The leader's part: runs the chosen assignor over every member's subscription. */
