@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.courant.log.Partition.Acks;
+import io.courant.testing.NodeExtension;
 import io.courant.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,26 +14,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebalances driven by real consumers on a real node. The consumers are polled in turn from the
  * test thread with short polls; a rebalance completes once every member has polled into it.
  */
 class ConsumerGroupRebalanceTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   private static ConsumerSettings settings(String group) {
     return ConsumerSettings.create(group).with("auto.offset.reset", "earliest").with("heartbeat.interval.ms", 100)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.courant.group.OffsetAndMetadata;
 import io.courant.log.Partition.Acks;
+import io.courant.testing.NodeExtension;
 import io.courant.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,34 +24,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java consumer against a real node: groups, rebalances, commits, resets, seeks. */
 class CourantConsumerTest {
-  private static TestNode node;
-  private static Courant courant;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start();
-    courant = node.courant();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
 
   private static String topicWith(int partitions, int records) {
     String topic = uniqueTopic("consume");
-    await(courant.createTopic(new NewTopic(topic, partitions)));
+    await(node.courant().createTopic(new NewTopic(topic, partitions)));
     List<ProducerRecord> batch = new ArrayList<>();
     for (int i = 0; i < records; i++) {
       batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
     }
-    await(courant.sendAll(batch, Acks.ALL));
+    await(node.courant().sendAll(batch, Acks.ALL));
     return topic;
   }
 
@@ -104,7 +93,7 @@ class CourantConsumerTest {
     for (int i = 0; i < 400; i++) {
       batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % 4));
     }
-    await(courant.sendAll(batch, Acks.ALL));
+    await(node.courant().sendAll(batch, Acks.ALL));
     io.courant.testing.Await.until("every record read", Duration.ofSeconds(60), () -> readBy.size() == 400);
     stop.set(true);
     for (Future<?> loop : loops) {
@@ -194,7 +183,7 @@ class CourantConsumerTest {
       });
       consumer.poll(Duration.ofSeconds(1));
       assertEquals(Set.of(new TopicPartition(topic, 0)), consumer.assignment());
-      await(courant.createPartitions(topic, 3));
+      await(node.courant().createPartitions(topic, 3));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (consumer.assignment().size() != 3 && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200));

@@ -24,6 +24,7 @@ import io.courant.client.TopicPartition;
 import io.courant.client.UnknownTopicOrPartitionException;
 import io.courant.log.Partition.Acks;
 import io.courant.log.internal.kafka.RecordBatches;
+import io.courant.testing.NodeExtension;
 import io.courant.testing.TestNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,30 +34,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The partition log end to end, through the Java API, on a real Cassandra. */
 class PartitionLogTest {
-  private static TestNode node;
-  private static Courant courant;
-
-  @BeforeAll
-  static void startNode() {
-    // A small tail cache, so that reads of older data go to the journal.
-    node = TestNode.start(ConfigFactory.parseString("courant.log.tail-cache-bytes = 64 KiB"));
-    courant = node.courant();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+  // A small tail cache, so that reads of older data go to the journal.
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension(ConfigFactory.parseString("courant.log.tail-cache-bytes = 64 KiB"));
 
   private static String topic(int partitions) {
     String name = uniqueTopic("log");
-    await(courant.createTopic(new NewTopic(name, partitions)));
+    await(node.courant().createTopic(new NewTopic(name, partitions)));
     return name;
   }
 
@@ -68,7 +57,7 @@ class PartitionLogTest {
     List<ConsumerRecord> out = new ArrayList<>();
     long offset = from;
     while (true) {
-      FetchResult r = await(courant.fetch(tp, offset, 64 * 1024, Duration.ZERO));
+      FetchResult r = await(node.courant().fetch(tp, offset, 64 * 1024, Duration.ZERO));
       if (r.records().isEmpty()) {
         return out;
       }
@@ -86,8 +75,8 @@ class PartitionLogTest {
       sent.add(new ProducerRecord(topic, 0, 1_700_000_000_000L + i, utf8("k" + i), utf8("value " + i),
           List.of(new Header("trace", utf8("t" + i)), new Header("empty", null))));
     }
-    List<RecordMetadata> first = await(courant.sendAll(sent.subList(0, 20), Acks.ALL));
-    List<RecordMetadata> second = await(courant.sendAll(sent.subList(20, 50), Acks.LEADER));
+    List<RecordMetadata> first = await(node.courant().sendAll(sent.subList(0, 20), Acks.ALL));
+    List<RecordMetadata> second = await(node.courant().sendAll(sent.subList(20, 50), Acks.LEADER));
     assertEquals(0, first.get(0).offset());
     assertEquals(19, first.get(19).offset());
     assertEquals(20, second.get(0).offset());
@@ -107,7 +96,7 @@ class PartitionLogTest {
   @Test
   void nullKeysAndTombstonesRoundTrip() {
     String topic = topic(1);
-    await(courant.send(new ProducerRecord(topic, 0, null, null, null, List.of())));
+    await(node.courant().send(new ProducerRecord(topic, 0, null, null, null, List.of())));
     ConsumerRecord r = readAll(new TopicPartition(topic, 0), 0).get(0);
     assertEquals(null, r.key());
     assertEquals(null, r.value());
@@ -121,8 +110,8 @@ class PartitionLogTest {
     for (int i = 0; i < 10; i++) {
       batch.add(ProducerRecord.of(topic, "k", "v" + i).withPartition(0));
     }
-    await(courant.sendAll(batch, Acks.ALL));
-    FetchResult r = await(courant.fetch(tp, 7, 1024 * 1024, Duration.ZERO));
+    await(node.courant().sendAll(batch, Acks.ALL));
+    FetchResult r = await(node.courant().fetch(tp, 7, 1024 * 1024, Duration.ZERO));
     assertEquals(List.of(7L, 8L, 9L), r.records().stream().map(ConsumerRecord::offset).toList());
     assertEquals("v7", r.records().get(0).valueString());
     assertEquals(10, r.highWatermark());
@@ -139,7 +128,7 @@ class PartitionLogTest {
         value[0] = (byte) (round * 10 + i);
         batch.add(ProducerRecord.of(topic, null, value.clone()).withPartition(0));
       }
-      await(courant.sendAll(batch, Acks.ALL));
+      await(node.courant().sendAll(batch, Acks.ALL));
     }
     // 200 KB written, 64 KiB tail: the first records come from Cassandra.
     List<ConsumerRecord> all = readAll(tp, 0);
@@ -159,22 +148,22 @@ class PartitionLogTest {
       for (int j = 0; j < 4; j++) {
         batch.add(ProducerRecord.of(topic, "k", "v").withPartition(0).withTimestamp(1000L * (i * 4 + j)));
       }
-      await(courant.sendAll(batch, Acks.ALL));
+      await(node.courant().sendAll(batch, Acks.ALL));
     }
-    assertEquals(Optional.of(new OffsetAndTimestamp(0, 0)), await(courant.offsetForTimestamp(tp, 0)));
-    assertEquals(Optional.of(new OffsetAndTimestamp(9, 9000)), await(courant.offsetForTimestamp(tp, 8500)));
-    assertEquals(Optional.of(new OffsetAndTimestamp(13, 13000)), await(courant.offsetForTimestamp(tp, 13000)));
-    assertEquals(Optional.empty(), await(courant.offsetForTimestamp(tp, 20_000)));
-    assertEquals(0L, await(courant.earliestOffset(tp)));
-    assertEquals(20L, await(courant.latestOffset(tp)));
+    assertEquals(Optional.of(new OffsetAndTimestamp(0, 0)), await(node.courant().offsetForTimestamp(tp, 0)));
+    assertEquals(Optional.of(new OffsetAndTimestamp(9, 9000)), await(node.courant().offsetForTimestamp(tp, 8500)));
+    assertEquals(Optional.of(new OffsetAndTimestamp(13, 13000)), await(node.courant().offsetForTimestamp(tp, 13000)));
+    assertEquals(Optional.empty(), await(node.courant().offsetForTimestamp(tp, 20_000)));
+    assertEquals(0L, await(node.courant().earliestOffset(tp)));
+    assertEquals(20L, await(node.courant().latestOffset(tp)));
   }
 
   @Test
   void logAppendTimeTopicsStampTheAppendTime() {
     String topic = uniqueTopic("log");
-    await(courant.createTopic(new NewTopic(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"))));
+    await(node.courant().createTopic(new NewTopic(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"))));
     long before = System.currentTimeMillis();
-    RecordMetadata md = await(courant.send(ProducerRecord.of(topic, "k", "v").withTimestamp(5)));
+    RecordMetadata md = await(node.courant().send(ProducerRecord.of(topic, "k", "v").withTimestamp(5)));
     assertTrue(md.timestamp() >= before, "append time " + md.timestamp() + " is not after " + before);
     assertEquals(md.timestamp(), readAll(new TopicPartition(topic, 0), 0).get(0).timestamp());
   }
@@ -186,9 +175,9 @@ class PartitionLogTest {
     byte[] first = idempotentBatch(42L, (short) 0, 0, "a", "b");
     byte[] second = idempotentBatch(42L, (short) 0, 2, "c");
 
-    Partition.Appended a1 = await(courant.append(tp, first, Acks.ALL));
-    Partition.Appended retry = await(courant.append(tp, first.clone(), Acks.ALL));
-    Partition.Appended a2 = await(courant.append(tp, second, Acks.ALL));
+    Partition.Appended a1 = await(node.courant().append(tp, first, Acks.ALL));
+    Partition.Appended retry = await(node.courant().append(tp, first.clone(), Acks.ALL));
+    Partition.Appended a2 = await(node.courant().append(tp, second, Acks.ALL));
 
     assertEquals(0, a1.baseOffset());
     assertEquals(0, retry.baseOffset(), "a duplicate is answered with the original offsets");
@@ -197,9 +186,9 @@ class PartitionLogTest {
     assertEquals(List.of("a", "b", "c"), readAll(tp, 0).stream().map(ConsumerRecord::valueString).toList());
 
     OutOfOrderSequenceException gap = failure(OutOfOrderSequenceException.class,
-        courant.append(tp, idempotentBatch(42L, (short) 0, 7, "x"), Acks.ALL));
+        node.courant().append(tp, idempotentBatch(42L, (short) 0, 7, "x"), Acks.ALL));
     assertTrue(gap.getMessage().contains("sequence 3 was expected"), gap.getMessage());
-    assertEquals(3L, await(courant.latestOffset(tp)));
+    assertEquals(3L, await(node.courant().latestOffset(tp)));
   }
 
   private static byte[] idempotentBatch(long producerId, short epoch, int baseSequence, String... values) {
@@ -215,7 +204,7 @@ class PartitionLogTest {
       ByteBuffer b = RecordBatches.build(entries, codec, -1L, (short) -1, -1);
       byte[] bytes = new byte[b.remaining()];
       b.get(bytes);
-      await(courant.append(tp, bytes, Acks.ALL));
+      await(node.courant().append(tp, bytes, Acks.ALL));
     }
     assertEquals(RecordBatches.COMPRESSION_TYPES,
         readAll(tp, 0).stream().map(r -> r.valueString().trim()).toList());
@@ -226,14 +215,14 @@ class PartitionLogTest {
     String topic = topic(1);
     TopicPartition tp = new TopicPartition(topic, 0);
     long start = System.nanoTime();
-    FetchResult empty = await(courant.fetch(tp, 0, 1024, Duration.ofMillis(300)));
+    FetchResult empty = await(node.courant().fetch(tp, 0, 1024, Duration.ofMillis(300)));
     long waitedMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(empty.records().isEmpty());
     assertTrue(waitedMs >= 250, "an empty fetch waits for maxWait, waited " + waitedMs + " ms");
 
-    CompletionStage<FetchResult> waiting = courant.fetch(tp, 0, 1024, Duration.ofSeconds(20));
+    CompletionStage<FetchResult> waiting = node.courant().fetch(tp, 0, 1024, Duration.ofSeconds(20));
     long sent = System.nanoTime();
-    await(courant.send(ProducerRecord.of(topic, "k", "late")));
+    await(node.courant().send(ProducerRecord.of(topic, "k", "late")));
     FetchResult r = await(waiting);
     long latencyMs = (System.nanoTime() - sent) / 1_000_000;
     assertEquals("late", r.records().get(0).valueString());
@@ -246,12 +235,12 @@ class PartitionLogTest {
     TopicPartition tp = new TopicPartition(topic, 0);
     List<CompletionStage<RecordMetadata>> sends = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      sends.add(courant.send(ProducerRecord.of(topic, null, "r" + i).withPartition(0), Acks.ALL));
+      sends.add(node.courant().send(ProducerRecord.of(topic, null, "r" + i).withPartition(0), Acks.ALL));
     }
     for (int i = 0; i < 500; i++) {
       assertEquals(i, await(sends.get(i)).offset(), "replies follow the order of the requests");
     }
-    Partition.LogStatus status = await(courant.logStatus(tp));
+    Partition.LogStatus status = await(node.courant().logStatus(tp));
     assertEquals(500, status.highWatermark());
     assertTrue(status.journalEvents() < 500, "500 appends in flight were written in " + status.journalEvents()
         + " journal events: group commit should gather them");
@@ -261,30 +250,30 @@ class PartitionLogTest {
   void rejectsAnOffsetOutOfRangeAndSaysTheValidRange() {
     String topic = topic(1);
     TopicPartition tp = new TopicPartition(topic, 0);
-    await(courant.send(ProducerRecord.of(topic, "k", "v")));
-    OffsetOutOfRangeException e = failure(OffsetOutOfRangeException.class, courant.fetch(tp, 5, 1024, Duration.ZERO));
+    await(node.courant().send(ProducerRecord.of(topic, "k", "v")));
+    OffsetOutOfRangeException e = failure(OffsetOutOfRangeException.class, node.courant().fetch(tp, 5, 1024, Duration.ZERO));
     assertTrue(e.getMessage().contains("valid offsets are 0 to 1"), e.getMessage());
-    failure(OffsetOutOfRangeException.class, courant.fetch(tp, -1, 1024, Duration.ZERO));
+    failure(OffsetOutOfRangeException.class, node.courant().fetch(tp, -1, 1024, Duration.ZERO));
   }
 
   @Test
   void rejectsUnknownTopicsAndPartitions() {
-    failure(UnknownTopicOrPartitionException.class, courant.send(ProducerRecord.of("no-such-topic-" + System.nanoTime(), "k", "v")));
+    failure(UnknownTopicOrPartitionException.class, node.courant().send(ProducerRecord.of("no-such-topic-" + System.nanoTime(), "k", "v")));
     String topic = topic(2);
     UnknownTopicOrPartitionException e = failure(UnknownTopicOrPartitionException.class,
-        courant.fetch(new TopicPartition(topic, 2), 0, 1024, Duration.ZERO));
+        node.courant().fetch(new TopicPartition(topic, 2), 0, 1024, Duration.ZERO));
     assertTrue(e.getMessage().contains("partitions 0 to 1"), e.getMessage());
   }
 
   @Test
   void rejectsABatchLargerThanMaxMessageBytesAndWritesNothing() {
     String topic = uniqueTopic("log");
-    await(courant.createTopic(new NewTopic(topic, 1, Map.of("max.message.bytes", "1000"))));
+    await(node.courant().createTopic(new NewTopic(topic, 1, Map.of("max.message.bytes", "1000"))));
     TopicPartition tp = new TopicPartition(topic, 0);
     RecordTooLargeException e = failure(RecordTooLargeException.class,
-        courant.send(ProducerRecord.of(topic, null, new byte[2000]).withPartition(0)));
+        node.courant().send(ProducerRecord.of(topic, null, new byte[2000]).withPartition(0)));
     assertTrue(e.getMessage().contains("max.message.bytes=1000"), e.getMessage());
-    assertEquals(0L, await(courant.latestOffset(tp)));
+    assertEquals(0L, await(node.courant().latestOffset(tp)));
   }
 
   @Test
@@ -293,11 +282,11 @@ class PartitionLogTest {
     TopicPartition tp = new TopicPartition(topic, 0);
     byte[] batch = idempotentBatch(-1L, (short) -1, -1, "hello");
     batch[batch.length - 3] ^= 0x5a;
-    CorruptRecordException e = failure(CorruptRecordException.class, courant.append(tp, batch, Acks.ALL));
+    CorruptRecordException e = failure(CorruptRecordException.class, node.courant().append(tp, batch, Acks.ALL));
     assertTrue(e.getMessage().contains("CRC"), e.getMessage());
     byte[] truncated = java.util.Arrays.copyOf(idempotentBatch(-1L, (short) -1, -1, "hello"), 30);
-    failure(CorruptRecordException.class, courant.append(tp, truncated, Acks.ALL));
-    assertEquals(0L, await(courant.latestOffset(tp)));
+    failure(CorruptRecordException.class, node.courant().append(tp, truncated, Acks.ALL));
+    assertEquals(0L, await(node.courant().latestOffset(tp)));
   }
 
   @Test
@@ -312,9 +301,9 @@ class PartitionLogTest {
   @Test
   void acksZeroRepliesAtOnceAndTheRecordIsStored() {
     String topic = topic(1);
-    RecordMetadata md = await(courant.send(ProducerRecord.of(topic, "k", "fire-and-forget"), Acks.NONE));
+    RecordMetadata md = await(node.courant().send(ProducerRecord.of(topic, "k", "fire-and-forget"), Acks.NONE));
     assertEquals(0, md.offset());
-    FetchResult r = await(courant.fetch(new TopicPartition(topic, 0), 0, 1024, Duration.ofSeconds(10)));
+    FetchResult r = await(node.courant().fetch(new TopicPartition(topic, 0), 0, 1024, Duration.ofSeconds(10)));
     assertArrayEquals(utf8("fire-and-forget"), r.records().get(0).value());
   }
 }

@@ -89,6 +89,8 @@ public final class PartitionBehavior {
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
   private final TailCache readAhead;
+  /** Looked up on the first journal read (partitions that only serve the tail never need it). */
+  private CurrentEventsByPersistenceIdQuery readJournal;
 
   private TopicLog topic;
   private LogState state;
@@ -453,9 +455,11 @@ public final class PartitionBehavior {
 
   private void readJournal(long fromSeqNr, long toSeqNr, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
       Consumer<Throwable> otherwise) {
-    CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(ctx.getSystem())
-        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
-    var read = journal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
+    if (readJournal == null) {
+      readJournal = PersistenceQuery.get(ctx.getSystem())
+          .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
+    }
+    var read = readJournal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
         .runWith(Sink.seq(), ctx.getSystem());
     ctx.pipeToSelf(read, (envelopes, failure) -> {
       if (envelopes == null) {
