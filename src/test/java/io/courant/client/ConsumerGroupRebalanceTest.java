@@ -5,7 +5,6 @@ import static io.courant.testing.TestNode.uniqueTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.courant.log.Partition.Acks;
 import io.courant.testing.NodeExtension;
 import io.courant.testing.TestNode;
 import java.time.Duration;
@@ -31,14 +30,7 @@ class ConsumerGroupRebalanceTest {
   }
 
   private static String topic(int partitions, int records) {
-    String topic = uniqueTopic("rebalance");
-    await(node.courant().createTopic(new NewTopic(topic, partitions)));
-    List<ProducerRecord> batch = new ArrayList<>();
-    for (int i = 0; i < records; i++) {
-      batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
-    }
-    await(node.courant().sendAll(batch, Acks.ALL));
-    return topic;
+    return node.topicWithRecords("rebalance", partitions, records);
   }
 
   /** Polls every consumer in turn (each poll may block in a join until the others join too: hence threads). */

@@ -33,14 +33,7 @@ class CourantConsumerTest {
   static final NodeExtension node = new NodeExtension();
 
   private static String topicWith(int partitions, int records) {
-    String topic = uniqueTopic("consume");
-    await(node.courant().createTopic(new NewTopic(topic, partitions)));
-    List<ProducerRecord> batch = new ArrayList<>();
-    for (int i = 0; i < records; i++) {
-      batch.add(ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
-    }
-    await(node.courant().sendAll(batch, Acks.ALL));
-    return topic;
+    return node.topicWithRecords("consume", partitions, records);
   }
 
   private static ConsumerSettings settings(String group) {

@@ -39,6 +39,21 @@ public final class NodeExtension implements BeforeAllCallback, AfterAllCallback 
     return node.courant();
   }
 
+  /**
+   * Creates a topic and writes {@code records} values "r0", "r1", ... to it, record i to partition
+   * i % partitions.
+   */
+  public String topicWithRecords(String prefix, int partitions, int records) {
+    String topic = TestNode.uniqueTopic(prefix);
+    TestNode.await(courant().createTopic(new io.courant.client.NewTopic(topic, partitions)));
+    java.util.List<io.courant.client.ProducerRecord> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < records; i++) {
+      batch.add(io.courant.client.ProducerRecord.of(topic, null, "r" + i).withPartition(i % partitions));
+    }
+    TestNode.await(courant().sendAll(batch, io.courant.log.Partition.Acks.ALL));
+    return topic;
+  }
+
   public ActorSystem<Void> system() {
     return node.system();
   }
