@@ -2,10 +2,12 @@ package io.courant.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.courant.client.ConsumerRebalanceListener;
 import io.courant.client.ConsumerSettings;
 import io.courant.client.Courant;
 import io.courant.client.CourantConsumer;
 import io.courant.client.NewTopic;
+import io.courant.client.TopicPartition;
 import io.courant.node.CourantNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +23,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Consumer groups through {@link CourantConsumer}: the time to read a topic of 8 partitions of
- * 100-byte records to the end with a group of 1, 2 and 4 consumers (each on its own thread), and
- * the time a rebalance takes when a member joins a group that is reading. Run by {@code bench/run
- * consumer-groups}; results into docs/benchmarks.md and bench/results/consumer-groups.json.
+ * Consumer groups through {@link CourantConsumer}: a group of 1, 2 and 4 consumers (each on its
+ * own thread) reads a topic of 8 partitions of 100-byte records to the end; as Kafka's {@code
+ * ConsumerPerformance}, the rate counts from the moment every member holds its assignment to the
+ * last record, and the time to form the group is reported beside it. Also the time a rebalance
+ * takes when a member joins a group that is reading. Run by {@code bench/run consumer-groups};
+ * results into docs/benchmarks.md and bench/results/consumer-groups.json.
  */
 public final class ConsumerGroupBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = PartitionLogBenchmark.parse(args);
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-    long records = Long.parseLong(opts.getOrDefault("records", "5000000"));
+    long records = Long.parseLong(opts.getOrDefault("records", "8000000"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
     Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
         + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
@@ -49,15 +53,21 @@ public final class ConsumerGroupBenchmark {
       for (int p = 0; p < 8; p++) {
         fillPartition(courant, topic, p, records / 8);
       }
+      System.out.println("Warm-up: one consumer reads the topic once (not measured)...");
+      readAll(node, topic, "bench-warmup", 1, records);
       List<Map<String, Object>> groups = new ArrayList<>();
       for (int consumers : new int[] {1, 2, 4}) {
         List<Double> rates = new ArrayList<>();
+        List<Double> joins = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-          double rate = readAll(node, topic, "bench-g" + consumers + "-r" + round, consumers, records);
-          rates.add(rate);
-          System.out.printf("round %d, %d consumer(s): %,.0f records/s%n", round, consumers, rate);
+          Read read = readAll(node, topic, "bench-g" + consumers + "-r" + round, consumers, records);
+          rates.add(read.recordsPerSecond());
+          joins.add(read.joinMillis());
+          System.out.printf("round %d, %d consumer(s): %,.0f records/s (group formed in %.0f ms)%n", round, consumers,
+              read.recordsPerSecond(), read.joinMillis());
         }
-        groups.add(Map.of("consumers", consumers, "medianRecordsPerSecond", PartitionLogBenchmark.median(rates), "rounds", rates));
+        groups.add(Map.of("consumers", consumers, "medianRecordsPerSecond", PartitionLogBenchmark.median(rates), "rounds", rates,
+            "medianJoinMillis", PartitionLogBenchmark.median(joins)));
       }
       results.put("consume", groups);
       List<Double> rebalances = new ArrayList<>();
@@ -100,16 +110,31 @@ public final class ConsumerGroupBenchmark {
         .with("heartbeat.interval.ms", 500).with("session.timeout.ms", 10000);
   }
 
-  /** Records/s for a group of {@code consumers} reading the topic to its end (from joining to the last record). */
-  private static double readAll(CourantNode node, String topic, String group, int consumers, long total) throws Exception {
+  /** How a group read the topic: records/s from the moment all members held partitions, and the time to get there. */
+  private record Read(double recordsPerSecond, double joinMillis) {}
+
+  /** A group of {@code consumers} reads the topic to its end. */
+  private static Read readAll(CourantNode node, String topic, String group, int consumers, long total) throws Exception {
     AtomicLong read = new AtomicLong();
+    AtomicLong lastAssigned = new AtomicLong();
     ExecutorService threads = Executors.newFixedThreadPool(consumers);
     long start = System.nanoTime();
     List<Future<?>> loops = new ArrayList<>();
+    ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+      @Override
+      public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+          lastAssigned.accumulateAndGet(System.nanoTime(), Math::max);
+        }
+      }
+    };
     for (int i = 0; i < consumers; i++) {
       loops.add(threads.submit(() -> {
         try (CourantConsumer c = new CourantConsumer(node.system(), settings(group))) {
-          c.subscribe(List.of(topic));
+          c.subscribe(List.of(topic), listener);
           long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
           while (read.get() < total && System.nanoTime() < deadline) {
             read.addAndGet(c.poll(Duration.ofMillis(200)).size());
@@ -121,12 +146,12 @@ public final class ConsumerGroupBenchmark {
     for (Future<?> f : loops) {
       f.get(6, TimeUnit.MINUTES);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    long end = System.nanoTime();
     threads.shutdown();
     if (read.get() < total) {
       throw new IllegalStateException("group " + group + " read " + read.get() + " of " + total + " records");
     }
-    return read.get() / seconds;
+    return new Read(read.get() / ((end - lastAssigned.get()) / 1e9), (lastAssigned.get() - start) / 1e6);
   }
 
   /** Two members read; a third joins; time from its subscribe until all three hold partitions. */

@@ -1,12 +1,12 @@
 package io.courant.client;
 
 import io.courant.ErrorCode;
+import io.courant.group.ConsumerProtocol;
 import io.courant.group.GroupCoordinator;
 import io.courant.group.OffsetAndMetadata;
 import io.courant.group.PartitionAssignor;
 import io.courant.group.PartitionAssignors;
 import io.courant.topic.TopicDescription;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +54,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * every configured assignor is cooperative, then only the partitions that move are revoked.
  */
 public final class CourantConsumer implements AutoCloseable {
-  private static final String PROTOCOL_TYPE = "consumer";
 
   private final Courant courant;
   private final ActorSystem<?> system;
@@ -71,7 +70,7 @@ public final class CourantConsumer implements AutoCloseable {
   private final Set<TopicPartition> assigned = new LinkedHashSet<>();
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
-  private final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
+  private final ArrayDeque<Chunk> buffered = new ArrayDeque<>();
   private final Map<TopicPartition, Long> bufferedNext = new HashMap<>();
   private final Map<TopicPartition, InFlightFetch> inFlight = new HashMap<>();
   private Map<String, Integer> metadataAtJoin = Map.of();
@@ -135,7 +134,7 @@ public final class CourantConsumer implements AutoCloseable {
     assigned.clear();
     assigned.addAll(partitions);
     positions.keySet().retainAll(assigned);
-    buffered.removeIf(r -> !assigned.contains(new TopicPartition(r.topic(), r.partition())));
+    buffered.removeIf(c -> !assigned.contains(c.tp));
     bufferedNext.keySet().retainAll(assigned);
   }
 
@@ -188,85 +187,118 @@ public final class CourantConsumer implements AutoCloseable {
       }
     }
     maybeAutoCommit();
-    do {
-      if (!buffered.isEmpty()) {
+    while (true) {
+      boolean wait = buffered.isEmpty() && !rejoinNeeded;
+      fetch(wait ? Math.max(0, deadline - System.nanoTime()) : 0);
+      if (!buffered.isEmpty() || !wait || System.nanoTime() >= deadline || rejoinNeeded) {
         return drain();
       }
-      fetchOnce(Math.max(0, deadline - System.nanoTime()));
-    } while (buffered.isEmpty() && System.nanoTime() < deadline && !rejoinNeeded);
-    return drain();
+    }
   }
 
+  /** Takes up to {@code max.poll.records} buffered records, in fetch order, and advances the positions. */
   private List<ConsumerRecord> drain() {
-    List<ConsumerRecord> out = new ArrayList<>(Math.min(buffered.size(), settings.maxPollRecords()));
+    List<ConsumerRecord> out = new ArrayList<>(Math.min(settings.maxPollRecords(), 1024));
     while (!buffered.isEmpty() && out.size() < settings.maxPollRecords()) {
-      ConsumerRecord r = buffered.poll();
-      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      if (assigned.contains(tp) && !paused.contains(tp)) {
-        out.add(r);
-        positions.put(tp, r.offset() + 1);
-      } else {
-        bufferedNext.remove(tp);
+      Chunk c = buffered.peek();
+      if (!assigned.contains(c.tp) || paused.contains(c.tp)) {
+        buffered.poll();
+        bufferedNext.remove(c.tp);
+        continue;
+      }
+      int n = Math.min(settings.maxPollRecords() - out.size(), c.records.size() - c.next);
+      out.addAll(c.records.subList(c.next, c.next + n));
+      c.next += n;
+      positions.put(c.tp, c.records.get(c.next - 1).offset() + 1);
+      if (c.next == c.records.size()) {
+        buffered.poll();
       }
     }
     return out;
   }
 
   /**
-   * Keeps one fetch in flight per fetchable partition (as Kafka's fetcher does): waits until any
-   * returns, takes every completed one, and the next poll starts their next fetches. Results
-   * started at an offset that a seek or rebalance made stale are dropped.
+   * Keeps a fetch in flight for every fetchable partition whose buffered records are less than one
+   * fetch ({@code max.partition.fetch.bytes}), so the next records are on their way while the
+   * application processes these (Kafka's fetcher prefetches the same way); the memory a consumer
+   * holds is bounded by about two fetches per partition. Fetches long-poll for {@code
+   * fetch.max.wait.ms} and may outlive the poll that started them; a result whose start offset a
+   * seek or rebalance made stale is dropped. Waits up to {@code waitNanos} for a first result.
    */
-  private void fetchOnce(long waitNanos) {
+  private void fetch(long waitNanos) {
     List<TopicPartition> fetchable = assigned.stream().filter(tp -> !paused.contains(tp)).toList();
     inFlight.keySet().removeIf(tp -> !fetchable.contains(tp));
     if (fetchable.isEmpty()) {
       sleepUpTo(Math.min(waitNanos, TimeUnit.MILLISECONDS.toNanos(100)));
       return;
     }
-    Duration wait = Duration.ofNanos(Math.min(waitNanos, settings.fetchMaxWait().toNanos()));
+    harvest();
+    startFetches(fetchable);
+    if (waitNanos > 0 && buffered.isEmpty() && !inFlight.isEmpty()) {
+      try {
+        CompletableFuture.anyOf(inFlight.values().stream().map(InFlightFetch::result).toArray(CompletableFuture[]::new))
+            .get(waitNanos, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        // a failure is handled per partition by harvest; a timeout is an empty poll
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      harvest();
+      startFetches(fetchable);
+    }
+  }
+
+  private void startFetches(List<TopicPartition> fetchable) {
     for (TopicPartition tp : fetchable) {
       long from = nextFetchOffset(tp);
       InFlightFetch current = inFlight.get(tp);
-      if (current == null || current.from() != from) {
+      if ((current == null && bufferedBytes(tp) < settings.maxPartitionFetchBytes()) || (current != null && current.from() != from)) {
         inFlight.put(tp, new InFlightFetch(from,
-            courant.fetch(tp, from, settings.maxPartitionFetchBytes(), wait).toCompletableFuture()));
+            courant.fetch(tp, from, settings.maxPartitionFetchBytes(), settings.fetchMaxWait()).toCompletableFuture()));
       }
     }
-    try {
-      CompletableFuture.anyOf(inFlight.values().stream().map(InFlightFetch::result).toArray(CompletableFuture[]::new))
-          .get(wait.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException failure) {
-      // handled per partition below
-    } catch (Exception other) {
-      throw new TimeoutException("fetching " + inFlight.keySet() + " failed: " + other);
-    }
+  }
+
+  /** Moves every completed fetch into the buffer. */
+  private void harvest() {
     for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (!e.getValue().result().isDone()) {
         continue;
       }
       it.remove();
-      if (e.getValue().from() != nextFetchOffset(e.getKey())) {
+      TopicPartition tp = e.getKey();
+      if (e.getValue().from() != nextFetchOffset(tp)) {
         continue; // stale: the partition was sought or moved meanwhile
       }
       try {
         FetchResult r = e.getValue().result().join();
         if (!r.records().isEmpty()) {
-          buffered.addAll(r.records());
-          bufferedNext.put(e.getKey(), r.records().get(r.records().size() - 1).offset() + 1);
+          buffered.add(new Chunk(tp, r.records()));
+          bufferedNext.put(tp, r.records().get(r.records().size() - 1).offset() + 1);
         }
       } catch (java.util.concurrent.CompletionException failure) {
         Throwable cause = unwrapAsync(failure);
         if (cause instanceof OffsetOutOfRangeException) {
-          positions.remove(e.getKey());
-          bufferedNext.remove(e.getKey());
-          resetPosition(e.getKey());
+          positions.remove(tp);
+          bufferedNext.remove(tp);
+          resetPosition(tp);
         } else if (!(cause instanceof RetriableException)) {
           throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
         }
       }
     }
+  }
+
+  private long bufferedBytes(TopicPartition tp) {
+    long bytes = 0;
+    for (Chunk c : buffered) {
+      if (c.tp.equals(tp)) {
+        bytes += c.bytes;
+      }
+    }
+    return bytes;
   }
 
   /** Where the next fetch of a partition starts: after what is buffered, else at the position. */
@@ -276,11 +308,29 @@ public final class CourantConsumer implements AutoCloseable {
   }
 
   private void dropBuffered(TopicPartition tp) {
-    buffered.removeIf(r -> r.topic().equals(tp.topic()) && r.partition() == tp.partition());
+    buffered.removeIf(c -> c.tp.equals(tp));
     bufferedNext.remove(tp);
   }
 
   private record InFlightFetch(long from, CompletableFuture<FetchResult> result) {}
+
+  /** One fetch's records of one partition, handed out from {@code next} on. */
+  private static final class Chunk {
+    final TopicPartition tp;
+    final List<ConsumerRecord> records;
+    final long bytes;
+    int next;
+
+    Chunk(TopicPartition tp, List<ConsumerRecord> records) {
+      this.tp = tp;
+      this.records = records;
+      long size = 0;
+      for (ConsumerRecord r : records) {
+        size += 70 + (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+      }
+      this.bytes = size;
+    }
+  }
 
   // ---- positions and seeking
 
@@ -433,7 +483,7 @@ public final class CourantConsumer implements AutoCloseable {
         currentMember = memberId;
       }
       GroupCoordinator.JoinReply reply = await(courant.askGroup(settings.groupId(), r -> new GroupCoordinator.JoinGroup(
-          currentMember, settings.groupInstanceId(), PROTOCOL_TYPE, protocols(subscribed), settings.sessionTimeout().toMillis(),
+          currentMember, settings.groupInstanceId(), ConsumerProtocol.PROTOCOL_TYPE, protocols(subscribed), settings.sessionTimeout().toMillis(),
           settings.maxPollInterval().toMillis(), true, r), settings.maxPollInterval().plusSeconds(30)));
       if (reply instanceof GroupCoordinator.MemberIdRequired m) {
         setMember(m.memberId(), GroupCoordinator.NO_GENERATION);
@@ -457,7 +507,7 @@ public final class CourantConsumer implements AutoCloseable {
         }
         continue; // rebalance in progress or a new generation: join again
       }
-      applyAssignment(decodePartitions(((GroupCoordinator.Synced) sync).assignment()));
+      applyAssignment(ConsumerProtocol.decodeAssignment(((GroupCoordinator.Synced) sync).assignment()));
       startHeartbeats();
       return;
     }
@@ -505,14 +555,13 @@ public final class CourantConsumer implements AutoCloseable {
     Map<String, PartitionAssignor.Subscription> subscriptions = new LinkedHashMap<>();
     Set<String> allTopics = new HashSet<>();
     for (GroupCoordinator.MemberMetadata m : joined.members()) {
-      Metadata md = Metadata.decode(m.metadata());
-      allTopics.addAll(md.topics());
-      subscriptions.put(m.memberId(), new PartitionAssignor.Subscription(md.topics(), md.owned(), Optional.of(md.generation()),
-          Optional.ofNullable(m.groupInstanceId())));
+      PartitionAssignor.Subscription subscription = ConsumerProtocol.decodeSubscription(m.metadata(), m.groupInstanceId());
+      allTopics.addAll(subscription.topics());
+      subscriptions.put(m.memberId(), subscription);
     }
     Map<String, List<TopicPartition>> result = assignor.assign(partitionCounts(allTopics), subscriptions);
     Map<String, byte[]> out = new HashMap<>();
-    result.forEach((member, tps) -> out.put(member, encodePartitions(tps)));
+    result.forEach((member, tps) -> out.put(member, ConsumerProtocol.encodeAssignment(tps)));
     return out;
   }
 
@@ -521,7 +570,7 @@ public final class CourantConsumer implements AutoCloseable {
     synchronized (session) {
       generation = generationId;
     }
-    byte[] metadata = new Metadata(List.copyOf(new java.util.TreeSet<>(subscribed)), List.copyOf(assigned), generation).encode();
+    byte[] metadata = ConsumerProtocol.encodeSubscription(List.copyOf(new java.util.TreeSet<>(subscribed)), List.copyOf(assigned), generation);
     return settings.assignmentStrategies().stream()
         .map(s -> new GroupCoordinator.Protocol(PartitionAssignors.byName(s).name(), metadata)).toList();
   }
@@ -696,45 +745,5 @@ public final class CourantConsumer implements AutoCloseable {
       t = t.getCause();
     }
     return t;
-  }
-
-  static byte[] encodePartitions(List<TopicPartition> partitions) {
-    StringBuilder b = new StringBuilder();
-    for (TopicPartition tp : partitions) {
-      b.append(b.length() == 0 ? "" : ";").append(tp.topic()).append(':').append(tp.partition());
-    }
-    return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  static List<TopicPartition> decodePartitions(byte[] bytes) {
-    String s = new String(bytes, StandardCharsets.UTF_8);
-    List<TopicPartition> out = new ArrayList<>();
-    if (!s.isEmpty()) {
-      for (String part : s.split(";")) {
-        int colon = part.lastIndexOf(':');
-        out.add(new TopicPartition(part.substring(0, colon), Integer.parseInt(part.substring(colon + 1))));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * A member's subscription as it travels through the coordinator to the leader: topics, owned
-   * partitions, generation. (Courant's own encoding; Kafka clients in the same group will need
-   * Kafka's ConsumerProtocol encoding, which the wire-protocol adapter will translate.)
-   */
-  record Metadata(List<String> topics, List<TopicPartition> owned, int generation) {
-    byte[] encode() {
-      String text = String.join(",", topics) + "\n" + new String(encodePartitions(owned), StandardCharsets.UTF_8) + "\n" + generation;
-      return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Metadata decode(byte[] bytes) {
-      String[] parts = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
-      List<String> topics = parts[0].isEmpty() ? List.of() : List.of(parts[0].split(","));
-      List<TopicPartition> owned = parts.length > 1 ? decodePartitions(parts[1].getBytes(StandardCharsets.UTF_8)) : List.of();
-      int generation = parts.length > 2 ? Integer.parseInt(parts[2]) : -1;
-      return new Metadata(topics, owned, generation);
-    }
   }
 }

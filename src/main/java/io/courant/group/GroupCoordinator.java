@@ -21,6 +21,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -41,9 +43,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>Committed offsets (with metadata) are persisted; commits from members are checked against
  * their member id and generation, and commits outside membership (Kafka's "simple" commits:
- * generation -1, no member id) are accepted while the group has no members. Membership itself is
- * live state: after the coordinator moves to another node, members are unknown on their next
- * heartbeat and rejoin. The generation counter is persisted, so generations never repeat.
+ * generation -1, no member id) are accepted while the group has no members. The membership is
+ * persisted as Kafka stores its group metadata: when a rebalance completes (the leader's sync), when
+ * a static member takes its place again, and when the group becomes empty. A coordinator that
+ * restarts or moves to another node takes the group back as Stable with the same generation,
+ * members and assignments, and gives every member a fresh session: members that keep heartbeating
+ * notice nothing, the dead ones expire. Generations never repeat.
  */
 public final class GroupCoordinator
     extends EventSourcedBehaviorWithEnforcedReplies<GroupCoordinator.Command, GroupCoordinator.Event, GroupCoordinator.State> {
@@ -144,8 +149,14 @@ public final class GroupCoordinator
   /** Leaves the group (a consumer's close). */
   public record LeaveGroup(String memberId, ActorRef<Reply> replyTo) implements Command {}
 
-  /** A member of {@link Group}. */
-  public record MemberDescription(String memberId, String groupInstanceId, byte[] assignment) implements CborSerializable {}
+  /**
+   * A member of {@link Group}.
+   *
+   * @param assignment its assignment as the protocol encodes it
+   * @param partitions the same, decoded, for consumer groups (protocol type "consumer")
+   */
+  public record MemberDescription(String memberId, String groupInstanceId, byte[] assignment, List<TopicPartition> partitions)
+      implements CborSerializable {}
 
   private record CheckSessions() implements Command {}
 
@@ -189,12 +200,30 @@ public final class GroupCoordinator
   /** A rebalance completed its join phase with this generation. */
   public record GenerationStarted(int generationId) implements Event {}
 
-  /** The group's durable state: its committed offsets (immutable maps, replaced on change). */
-  public record State(Map<TopicPartition, OffsetAndMetadata> offsets, int generationId) implements CborSerializable {
+  /** A rebalance completed (or a static member took its place again): the group as it now is. */
+  public record GroupStabilized(StableMembership membership) implements Event {}
+
+  /** The last member left or expired. */
+  public record MembersGone() implements Event {}
+
+  /** A stable group's membership, as persisted. */
+  public record StableMembership(int generationId, String protocolType, String protocol, String leaderId,
+      List<StoredMember> members) implements CborSerializable {}
+
+  /** A member as persisted: what its last join said, and its assignment. */
+  public record StoredMember(String memberId, String groupInstanceId, String protocolType, List<Protocol> protocols,
+      long sessionTimeoutMs, long rebalanceTimeoutMs, byte[] assignment) implements CborSerializable {}
+
+  /**
+   * The group's durable state: its committed offsets (immutable maps, replaced on change), the
+   * last generation, and the membership of its last stable generation (null when it has no members).
+   */
+  public record State(Map<TopicPartition, OffsetAndMetadata> offsets, int generationId, StableMembership membership)
+      implements CborSerializable {
     State commit(Map<TopicPartition, OffsetAndMetadata> committed) {
       Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(offsets);
       next.putAll(committed);
-      return new State(Map.copyOf(next), generationId);
+      return new State(Map.copyOf(next), generationId, membership);
     }
 
     /** Kafka's state of a group without members: Empty while it has offsets, Dead otherwise. */
@@ -220,7 +249,17 @@ public final class GroupCoordinator
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), 0);
+    return new State(Map.of(), 0, null);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      if (state.membership() != null && !state.membership().members().isEmpty()) {
+        group.restore(state.membership(), clock.millis());
+        timers.startTimerWithFixedDelay(SESSION_TIMER, new CheckSessions(), Duration.ofMillis(500));
+      }
+    }).build();
   }
 
   @Override
@@ -292,7 +331,7 @@ public final class GroupCoordinator
 
   private ReplyEffect<Event, State> onDescribeGroup(State state, DescribeGroup cmd) {
     List<MemberDescription> members = group.members.values().stream()
-        .map(m -> new MemberDescription(m.memberId, m.groupInstanceId, m.assignment)).toList();
+        .map(m -> new MemberDescription(m.memberId, m.groupInstanceId, m.assignment, partitions(m))).toList();
     GroupState groupState = group.isEmpty() ? state.groupState() : group.state;
     return Effect().reply(cmd.replyTo(), new Group(groupId, groupState, group.isEmpty() ? "" : group.protocol,
         Math.max(group.generationId, state.generationId()), members, sorted(state.offsets())));
@@ -327,8 +366,10 @@ public final class GroupCoordinator
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(OffsetsCommitted.class, (state, e) -> state.commit(e.offsets()))
-        .onEvent(GroupDeleted.class, (state, e) -> new State(Map.of(), state.generationId()))
-        .onEvent(GenerationStarted.class, (state, e) -> new State(state.offsets(), e.generationId()))
+        .onEvent(GroupDeleted.class, (state, e) -> new State(Map.of(), state.generationId(), null))
+        .onEvent(GenerationStarted.class, (state, e) -> new State(state.offsets(), e.generationId(), state.membership()))
+        .onEvent(GroupStabilized.class, (state, e) -> new State(state.offsets(), state.generationId(), e.membership()))
+        .onEvent(MembersGone.class, (state, e) -> new State(state.offsets(), state.generationId(), null))
         .build();
   }
 
@@ -361,7 +402,8 @@ public final class GroupCoordinator
         // A static member came back: it takes its old place and assignment.
         member = replace(previous.get(), cmd, memberId, now);
         if (group.state == GroupState.STABLE && previous.get().sameProtocols(cmd)) {
-          return Effect().reply(cmd.replyTo(), joined(member));
+          GroupMembership.Member returned = member;
+          return Effect().persist(new GroupStabilized(group.stable())).thenReply(cmd.replyTo(), s -> joined(returned));
         }
       } else if (cmd.requireKnownMemberId()) {
         pendingMemberIds.add(memberId);
@@ -473,7 +515,7 @@ public final class GroupCoordinator
     if (group.isEmpty()) {
       group.state = GroupState.EMPTY;
       timers.cancel(SESSION_TIMER);
-      return Effect().none();
+      return state.membership() != null ? Effect().persist(new MembersGone()) : Effect().none();
     }
     int generation = Math.max(group.generationId, state.generationId()) + 1;
     return Effect().persist(new GenerationStarted(generation)).thenRun(s -> {
@@ -515,9 +557,16 @@ public final class GroupCoordinator
       return Effect().reply(cmd.replyTo(), new Synced(member.assignment));
     }
     member.pendingSync = cmd.replyTo();
-    if (cmd.memberId().equals(group.leaderId)) {
-      for (GroupMembership.Member m : group.members.values()) {
-        m.assignment = cmd.assignments().getOrDefault(m.memberId, new byte[0]);
+    if (!cmd.memberId().equals(group.leaderId)) {
+      return Effect().noReply();
+    }
+    for (GroupMembership.Member m : group.members.values()) {
+      m.assignment = cmd.assignments().getOrDefault(m.memberId, new byte[0]);
+    }
+    // As Kafka: the assignment is stored before any member receives it.
+    return Effect().persist(new GroupStabilized(group.stable())).thenRun(s -> {
+      if (group.state != GroupState.COMPLETING_REBALANCE || group.generationId != cmd.generationId()) {
+        return; // a member left or joined while the write was in flight: that rebalance told the others
       }
       group.state = GroupState.STABLE;
       for (GroupMembership.Member m : group.members.values()) {
@@ -526,8 +575,19 @@ public final class GroupCoordinator
           m.pendingSync = null;
         }
       }
+    }).thenNoReply();
+  }
+
+  /** A consumer group member's partitions; empty for other protocol types or undecodable bytes. */
+  private List<TopicPartition> partitions(GroupMembership.Member m) {
+    if (!ConsumerProtocol.PROTOCOL_TYPE.equals(m.protocolType)) {
+      return List.of();
     }
-    return Effect().noReply();
+    try {
+      return ConsumerProtocol.decodeAssignment(m.assignment);
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
   }
 
   private ReplyEffect<Event, State> onHeartbeat(State state, Heartbeat cmd) {
@@ -577,7 +637,7 @@ public final class GroupCoordinator
       group.leaderId = null;
       timers.cancel(JOIN_TIMER);
       timers.cancel(SESSION_TIMER);
-      return Effect().none();
+      return state.membership() != null ? Effect().persist(new MembersGone()) : Effect().none();
     }
     if (group.state != GroupState.PREPARING_REBALANCE) {
       startRebalance();

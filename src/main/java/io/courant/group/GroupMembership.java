@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The live membership of one group, kept by its coordinator (not persisted: after a coordinator
- * moves, members find themselves unknown on their next heartbeat and rejoin, as Kafka clients do).
- * Mutable, owned by the coordinator actor.
+ * The live membership of one group, kept by its coordinator. Mutable, owned by the coordinator
+ * actor; each completed rebalance is persisted as a {@link GroupCoordinator.StableMembership} and
+ * {@link #restore}d after the coordinator restarts or moves, so members keep their places.
  */
 final class GroupMembership {
 
@@ -35,6 +35,22 @@ final class GroupMembership {
       this.sessionTimeoutMs = join.sessionTimeoutMs();
       this.rebalanceTimeoutMs = join.rebalanceTimeoutMs();
       this.lastHeartbeatMillis = now;
+    }
+
+    Member(GroupCoordinator.StoredMember stored, long now) {
+      this.memberId = stored.memberId();
+      this.groupInstanceId = stored.groupInstanceId();
+      this.protocolType = stored.protocolType();
+      this.protocols = List.copyOf(stored.protocols());
+      this.sessionTimeoutMs = stored.sessionTimeoutMs();
+      this.rebalanceTimeoutMs = stored.rebalanceTimeoutMs();
+      this.assignment = stored.assignment();
+      this.lastHeartbeatMillis = now;
+    }
+
+    GroupCoordinator.StoredMember stored() {
+      return new GroupCoordinator.StoredMember(memberId, groupInstanceId, protocolType, protocols, sessionTimeoutMs,
+          rebalanceTimeoutMs, assignment);
     }
 
     boolean sameProtocols(GroupCoordinator.JoinGroup join) {
@@ -63,6 +79,23 @@ final class GroupMembership {
   String protocolType;
   String protocol;
   String leaderId;
+
+  /** What survives a restart of the coordinator: the stable group as its last rebalance left it. */
+  GroupCoordinator.StableMembership stable() {
+    return new GroupCoordinator.StableMembership(generationId, protocolType, protocol, leaderId,
+        members.values().stream().map(Member::stored).toList());
+  }
+
+  /** Takes the stored group back as Stable; every member's session starts again now. */
+  void restore(GroupCoordinator.StableMembership stored, long now) {
+    members.clear();
+    stored.members().forEach(m -> members.put(m.memberId(), new Member(m, now)));
+    generationId = stored.generationId();
+    protocolType = stored.protocolType();
+    protocol = stored.protocol();
+    leaderId = stored.leaderId();
+    state = GroupState.STABLE;
+  }
 
   boolean isEmpty() {
     return members.isEmpty();

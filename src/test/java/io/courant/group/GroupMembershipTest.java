@@ -37,7 +37,19 @@ class GroupMembershipTest {
   }
 
   private static ActorRef<GroupCoordinator.Command> coordinator() {
-    return testKit.spawn(GroupCoordinator.create("g-" + UUID.randomUUID(), Clock.systemUTC(), Duration.ZERO));
+    return coordinator("g-" + UUID.randomUUID());
+  }
+
+  private static ActorRef<GroupCoordinator.Command> coordinator(String groupId) {
+    return testKit.spawn(GroupCoordinator.create(groupId, Clock.systemUTC(), Duration.ZERO));
+  }
+
+  /** Stops the coordinator (as when its node dies or it moves) and starts it again from its journal. */
+  private static ActorRef<GroupCoordinator.Command> restart(ActorRef<GroupCoordinator.Command> group, String groupId) {
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    testKit.stop(group);
+    watcher.expectTerminated(group);
+    return coordinator(groupId);
   }
 
   private static GroupCoordinator.JoinGroup join(String memberId, String instanceId, long sessionMs,
@@ -193,6 +205,63 @@ class GroupMembershipTest {
     assertEquals(1, back.generationId(), "no new generation");
     assertTrue(!back.memberId().equals(a.memberId()));
     assertArrayEquals(bytes("p0"), ((GroupCoordinator.Synced) sync(group, back.memberId(), 1, Map.of())).assignment());
+    assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
+        ((GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.Heartbeat(a.memberId(), 1, r))).code());
+  }
+
+  @Test
+  void aRestartedCoordinatorKeepsTheStableGroupAndExpiresOnlySilentMembers() {
+    String id = "g-" + UUID.randomUUID();
+    var group = coordinator(id);
+    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
+    sync(group, a.memberId(), 1, Map.of());
+    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
+    group.tell(join("", null, 1_000, b.ref()));
+    TestProbe<GroupCoordinator.JoinReply> aAgain = testKit.createTestProbe();
+    group.tell(join(a.memberId(), null, 10_000, aAgain.ref()));
+    var leader = (GroupCoordinator.Joined) aAgain.receiveMessage();
+    var follower = (GroupCoordinator.Joined) b.receiveMessage();
+    byte[] leaderPart = ConsumerProtocol.encodeAssignment(List.of(new TopicPartition("orders", 0)));
+    byte[] followerPart = ConsumerProtocol.encodeAssignment(List.of(new TopicPartition("orders", 1)));
+    sync(group, leader.memberId(), 2, Map.of(leader.memberId(), leaderPart, follower.memberId(), followerPart));
+
+    group = restart(group, id);
+    var restarted = group;
+    assertInstanceOf(GroupCoordinator.Ok.class, ask(group, r -> new GroupCoordinator.Heartbeat(a.memberId(), 2, r)),
+        "the member keeps its place and generation");
+    var described = (GroupCoordinator.Group) ask(group, GroupCoordinator.DescribeGroup::new);
+    assertEquals(GroupState.STABLE, described.state());
+    assertEquals(2, described.generationId());
+    assertEquals("range", described.protocol());
+    assertEquals(Map.of(leader.memberId(), List.of(new TopicPartition("orders", 0)),
+            follower.memberId(), List.of(new TopicPartition("orders", 1))),
+        described.members().stream().collect(java.util.stream.Collectors.toMap(GroupCoordinator.MemberDescription::memberId,
+            GroupCoordinator.MemberDescription::partitions)));
+    assertArrayEquals(leaderPart, ((GroupCoordinator.Synced) sync(group, a.memberId(), 2, Map.of())).assignment());
+
+    // b never heartbeats the new coordinator: its restored session (1 s) expires and a rebalances alone.
+    io.courant.testing.Await.until("b's restored session expiring", Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
+      GroupCoordinator.Reply hb = ask(restarted, r -> new GroupCoordinator.Heartbeat(a.memberId(), 2, r));
+      return hb instanceof GroupCoordinator.Rejected r && r.code() == ErrorCode.REBALANCE_IN_PROGRESS;
+    });
+    TestProbe<GroupCoordinator.JoinReply> rejoin = testKit.createTestProbe();
+    group.tell(join(a.memberId(), null, 10_000, rejoin.ref()));
+    assertEquals(3, ((GroupCoordinator.Joined) rejoin.receiveMessage()).generationId());
+  }
+
+  @Test
+  void aGroupWhoseMembersLeftIsEmptyAfterARestart() {
+    String id = "g-" + UUID.randomUUID();
+    var group = coordinator(id);
+    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
+    sync(group, a.memberId(), 1, Map.of());
+    ask(group, r -> new GroupCoordinator.CommitOffsets(a.memberId(), 1, Map.of(new TopicPartition("orders", 0), OffsetAndMetadata.of(3)), r));
+    assertInstanceOf(GroupCoordinator.Ok.class, ask(group, r -> new GroupCoordinator.LeaveGroup(a.memberId(), r)));
+
+    group = restart(group, id);
+    var described = (GroupCoordinator.Group) ask(group, GroupCoordinator.DescribeGroup::new);
+    assertEquals(GroupState.EMPTY, described.state());
+    assertTrue(described.members().isEmpty());
     assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
         ((GroupCoordinator.Rejected) ask(group, r -> new GroupCoordinator.Heartbeat(a.memberId(), 1, r))).code());
   }
