@@ -122,6 +122,24 @@ class CourantConsumerTest {
   }
 
   @Test
+  void beginningEndAndTimestampOffsetsAreTheLogs() {
+    String topic = uniqueTopic("times");
+    await(node.courant().createTopic(new NewTopic(topic, 1)));
+    TopicPartition tp = new TopicPartition(topic, 0);
+    List<ProducerRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      records.add(new ProducerRecord(topic, 0, 1_000L * (i + 1), null, ("t" + i).getBytes(), List.of()));
+    }
+    await(node.courant().sendAll(records, Acks.ALL));
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(""))) {
+      assertEquals(Map.of(tp, 0L), consumer.beginningOffsets(List.of(tp)));
+      assertEquals(Map.of(tp, 5L), consumer.endOffsets(List.of(tp)));
+      assertEquals(new OffsetAndTimestamp(2, 3_000), consumer.offsetsForTimes(Map.of(tp, 2_500L)).get(tp));
+      assertEquals(null, consumer.offsetsForTimes(Map.of(tp, 9_000L)).get(tp), "no record at or after that time");
+    }
+  }
+
+  @Test
   void autoOffsetResetChoosesWhereAGroupWithoutCommitsStarts() {
     String topic = topicWith(1, 5);
     TopicPartition tp = new TopicPartition(topic, 0);
