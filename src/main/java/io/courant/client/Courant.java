@@ -358,6 +358,23 @@ public final class Courant implements Extension {
     });
   }
 
+  /**
+   * Kafka's {@code deleteRecords}: makes the records before {@code beforeOffset} unreadable (the
+   * log start offset moves there; their journal events are deleted) and returns the new log start
+   * (Kafka's low watermark). {@link Partition#HIGH_WATERMARK} (-1) deletes up to the log end.
+   *
+   * @throws OffsetOutOfRangeException (in the stage) if the offset is past the log end
+   */
+  public CompletionStage<Long> deleteRecords(TopicPartition tp, long beforeOffset) {
+    return partition(tp).thenCompose(ref -> ask(ref, (ActorRef<Partition.DeleteRecordsReply> r) -> new Partition.DeleteRecords(beforeOffset, r)))
+        .thenApply(reply -> {
+          if (reply instanceof Partition.RecordsDeleted d) {
+            return d.lowWatermark();
+          }
+          throw failure(tp, (Partition.Rejected) reply);
+        });
+  }
+
   // ---- consumer groups
 
   /**

@@ -56,6 +56,28 @@ public final class LogState {
     return this;
   }
 
+  LogState applyStartAdvanced(PartitionLog.LogStartAdvanced e) {
+    lastSeqNr++;
+    advanceStart(e.logStartOffset());
+    return this;
+  }
+
+  /**
+   * Moves the log start to {@code offset} (never back) and drops the index entries that hold only
+   * offsets before it.
+   *
+   * @return the highest journal sequence number of the dropped entries, or 0 if none was dropped
+   */
+  long advanceStart(long offset) {
+    long droppedTo = 0;
+    for (int i = 0; i < index.size() && index.lastOffset(i) < offset; i++) {
+      droppedTo = Math.max(droppedTo, index.seqNr(i));
+    }
+    logStartOffset = Math.max(logStartOffset, offset);
+    index.dropBefore(logStartOffset);
+    return droppedTo;
+  }
+
   public LogState copy() {
     return new LogState(logStartOffset, nextOffset, lastSeqNr, index.copy(), producers.copy());
   }

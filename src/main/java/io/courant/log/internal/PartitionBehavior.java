@@ -53,6 +53,12 @@ public final class PartitionBehavior {
 
   private record LogStopped() implements Command {}
 
+  private record SnapshotSaved(long seqNr) implements Command {}
+
+  private record EnforceRetention() implements Command {}
+
+  private record JournalDeleted(long toSeqNr, Throwable failure) implements Command {}
+
   private record FetchExpired(long waiterId) implements Command {}
 
   private record EventsRead(List<byte[]> events, ReadAhead readAhead, Throwable failure, Consumer<List<byte[]>> then,
@@ -104,6 +110,19 @@ public final class PartitionBehavior {
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private long nextWaiterId;
 
+  // Moving the log start (retention, DeleteRecords): one LogStartAdvanced write at a time, in the
+  // same single-writer queue as the appends.
+  private long pendingStart = -1;
+  private final List<ActorRef<Partition.DeleteRecordsReply>> pendingStartReplies = new ArrayList<>();
+  private long startInFlight = -1;
+  private List<ActorRef<Partition.DeleteRecordsReply>> startInFlightReplies = List.of();
+  /** Sequence number of the last LogStartAdvanced written: a snapshot at or after it holds the new start. */
+  private long startAdvancedAtSeqNr;
+  /** Journal events up to here hold only records before the log start. */
+  private long journalDeletableTo;
+  private long journalDeleteRequestedTo;
+  private long lastSnapshotSeqNr;
+
   private PartitionBehavior(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       String entityId, LogSettings settings, Clock clock) {
     this.ctx = ctx;
@@ -116,8 +135,9 @@ public final class PartitionBehavior {
     this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
     this.tail = new TailCache(settings.tailCacheBytes());
     this.readAhead = new TailCache(2L * settings.readAheadBytes());
-    this.log = ctx.spawn(PartitionLog.create(persistenceId,
-        ctx.messageAdapter(PartitionLog.Recovered.class, r -> new LogRecovered(r.state())), settings.snapshotEvery()), "log");
+    this.log = ctx.spawn(PartitionLog.create(persistenceId, ctx.messageAdapter(PartitionLog.Notice.class,
+        n -> n instanceof PartitionLog.Recovered r ? new LogRecovered(r.state()) : new SnapshotSaved(((PartitionLog.SnapshotSaved) n).seqNr())),
+        settings.snapshotEvery()), "log");
     ctx.watchWith(log, new LogStopped());
     this.writeDone = ctx.messageAdapter(PartitionLog.Persisted.class, p -> new WriteDone(p.seqNr()));
   }
@@ -174,6 +194,8 @@ public final class PartitionBehavior {
       return Behaviors.same();
     }
     timers.cancel(new StartTimedOut());
+    timers.startTimerWithFixedDelay(new EnforceRetention(), settings.retentionCheckInterval());
+    ctx.getSelf().tell(new EnforceRetention());
     ctx.getLog().debug("Partition {} ready: log start {}, end {}, {} events", name, state.logStartOffset(),
         highWatermark, state.index().size());
     return stash.unstashAll(running());
@@ -198,6 +220,10 @@ public final class PartitionBehavior {
         .onMessage(Partition.GetLogState.class, this::onGetLogState)
         .onMessage(Partition.ConfigChanged.class, this::onConfigChanged)
         .onMessage(Partition.TopicDeleted.class, this::onTopicDeleted)
+        .onMessage(Partition.DeleteRecords.class, this::onDeleteRecords)
+        .onMessage(EnforceRetention.class, this::onEnforceRetention)
+        .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
+        .onMessage(JournalDeleted.class, this::onJournalDeleted)
         .onMessage(LogStopped.class, this::onLogStopped)
         .build();
   }
@@ -276,7 +302,18 @@ public final class PartitionBehavior {
 
   /** Starts the next journal write with everything gathered, if none is in flight (group commit). */
   private void writeIfIdle() {
-    if (inFlight != null || pending.isEmpty()) {
+    if (inFlight != null || startInFlight >= 0) {
+      return;
+    }
+    if (pendingStart >= 0) {
+      startInFlight = pendingStart;
+      startInFlightReplies = new ArrayList<>(pendingStartReplies);
+      pendingStart = -1;
+      pendingStartReplies.clear();
+      log.tell(new PartitionLog.AdvanceStart(new PartitionLog.LogStartAdvanced(startInFlight), writeDone));
+      return;
+    }
+    if (pending.isEmpty()) {
       return;
     }
     List<PendingAppend> group = new ArrayList<>();
@@ -306,6 +343,9 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onWriteDone(WriteDone done) {
+    if (startInFlight >= 0) {
+      return onStartAdvanced(done.seqNr());
+    }
     PartitionLog.RecordsAppended event = inFlightEvent;
     state.index().add(event.baseOffset(), event.lastOffset(), done.seqNr(), event.maxTimestamp(), event.batches().length);
     state.lastSeqNr = done.seqNr();
@@ -328,6 +368,101 @@ public final class PartitionBehavior {
     }
     wakeWaiters();
     writeIfIdle();
+    return Behaviors.same();
+  }
+
+  // ---- the log start: DeleteRecords and retention
+
+  private Behavior<Command> onDeleteRecords(Partition.DeleteRecords delete) {
+    long target = delete.beforeOffset() == Partition.HIGH_WATERMARK ? highWatermark : delete.beforeOffset();
+    if (target < 0 || target > highWatermark) {
+      delete.replyTo().tell(new Rejected(ErrorCode.OFFSET_OUT_OF_RANGE, "cannot delete records of partition " + name
+          + " before offset " + delete.beforeOffset() + ": the offset must be between the log start "
+          + state.logStartOffset() + " and the log end " + highWatermark + " (or -1 for the log end)"));
+    } else if (target <= state.logStartOffset() && pendingStart < 0 && startInFlight < 0) {
+      delete.replyTo().tell(new Partition.RecordsDeleted(state.logStartOffset()));
+    } else {
+      pendingStart = Math.max(pendingStart, target);
+      pendingStartReplies.add(delete.replyTo());
+      writeIfIdle();
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onEnforceRetention(EnforceRetention check) {
+    long target = retentionTarget();
+    if (target > state.logStartOffset() && target > pendingStart && target > startInFlight) {
+      ctx.getLog().debug("Partition {}: retention moves the log start from {} to {}", name, state.logStartOffset(), target);
+      pendingStart = target;
+      writeIfIdle();
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Where {@code retention.ms} and {@code retention.bytes} put the log start, as Kafka deletes
+   * whole segments: the oldest journal events go while all their records are older than {@code
+   * retention.ms} (by the largest timestamp so far), and while the log without them still holds at
+   * least {@code retention.bytes}.
+   */
+  private long retentionTarget() {
+    io.courant.log.LogConfig config = topic.config();
+    LogIndex index = state.index();
+    int drop = 0;
+    if (config.delete() && config.retentionMs() >= 0) {
+      int firstKept = index.findTimestamp(clock.millis() - config.retentionMs());
+      drop = firstKept < 0 ? index.size() : firstKept;
+    }
+    if (config.delete() && config.retentionBytes() >= 0) {
+      int k = 0;
+      while (k < index.size() && index.bytesFrom(k + 1) >= config.retentionBytes()) {
+        k++;
+      }
+      drop = Math.max(drop, k);
+    }
+    return drop == 0 ? state.logStartOffset() : Math.max(state.logStartOffset(), index.lastOffset(drop - 1) + 1);
+  }
+
+  private Behavior<Command> onStartAdvanced(long seqNr) {
+    journalDeletableTo = Math.max(journalDeletableTo, state.advanceStart(startInFlight));
+    state.lastSeqNr = seqNr;
+    startAdvancedAtSeqNr = seqNr;
+    startInFlightReplies.forEach(r -> r.tell(new Partition.RecordsDeleted(state.logStartOffset())));
+    ctx.getLog().debug("Partition {}: log start now {}", name, state.logStartOffset());
+    startInFlight = -1;
+    startInFlightReplies = List.of();
+    deleteOldJournalEvents();
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSnapshotSaved(SnapshotSaved saved) {
+    lastSnapshotSeqNr = Math.max(lastSnapshotSeqNr, saved.seqNr());
+    deleteOldJournalEvents();
+    return Behaviors.same();
+  }
+
+  /**
+   * Once a snapshot holds the latest log start, the journal events before it are never replayed:
+   * they are deleted (pekko-persistence-cassandra deletes them and records the highest deleted
+   * sequence number, so a replay starts after it). The snapshot's signal may come before or after
+   * the write's reply (Pekko runs a write's side effects once its snapshot is stored).
+   */
+  private void deleteOldJournalEvents() {
+    if (startAdvancedAtSeqNr > 0 && lastSnapshotSeqNr >= startAdvancedAtSeqNr && journalDeletableTo > journalDeleteRequestedTo) {
+      journalDeleteRequestedTo = journalDeletableTo;
+      JournalDeletes.deleteTo(ctx, persistenceId.id(), journalDeletableTo, JournalDeleted::new);
+    }
+  }
+
+  private Behavior<Command> onJournalDeleted(JournalDeleted deleted) {
+    if (deleted.failure() != null) {
+      ctx.getLog().warn("Partition {}: deleting journal events up to {} failed (retried at the next retention): {}", name,
+          deleted.toSeqNr(), deleted.failure().toString());
+      journalDeleteRequestedTo = 0;
+    } else {
+      ctx.getLog().debug("Partition {}: journal events up to {} deleted", name, deleted.toSeqNr());
+    }
     return Behaviors.same();
   }
 
@@ -562,6 +697,8 @@ public final class PartitionBehavior {
     } else if (command instanceof Partition.ListOffsets m) {
       m.replyTo().tell(rejected);
     } else if (command instanceof Partition.GetLogState m) {
+      m.replyTo().tell(rejected);
+    } else if (command instanceof Partition.DeleteRecords m) {
       m.replyTo().tell(rejected);
     }
   }

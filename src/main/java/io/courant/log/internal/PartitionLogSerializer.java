@@ -15,6 +15,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 public final class PartitionLogSerializer extends SerializerWithStringManifest {
   private static final String RECORDS_APPENDED = "A";
   private static final String LOG_STATE = "S";
+  private static final String LOG_START_ADVANCED = "L";
   private static final byte VERSION = 1;
 
   public PartitionLogSerializer(ExtendedActorSystem system) {}
@@ -30,6 +31,8 @@ public final class PartitionLogSerializer extends SerializerWithStringManifest {
       return RECORDS_APPENDED;
     } else if (o instanceof LogState) {
       return LOG_STATE;
+    } else if (o instanceof PartitionLog.LogStartAdvanced) {
+      return LOG_START_ADVANCED;
     }
     throw new IllegalArgumentException("cannot serialize " + o.getClass());
   }
@@ -42,6 +45,8 @@ public final class PartitionLogSerializer extends SerializerWithStringManifest {
       return out.array();
     } else if (o instanceof LogState s) {
       return logState(s);
+    } else if (o instanceof PartitionLog.LogStartAdvanced e) {
+      return ByteBuffer.allocate(9).put(VERSION).putLong(e.logStartOffset()).array();
     }
     throw new IllegalArgumentException("cannot serialize " + o.getClass());
   }
@@ -64,6 +69,8 @@ public final class PartitionLogSerializer extends SerializerWithStringManifest {
       }
       case LOG_STATE:
         return logState(in);
+      case LOG_START_ADVANCED:
+        return new PartitionLog.LogStartAdvanced(in.getLong());
       default:
         throw new NotSerializableException("unknown manifest " + manifest);
     }
