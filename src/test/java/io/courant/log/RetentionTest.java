@@ -36,7 +36,7 @@ class RetentionTest {
       List<ProducerRecord> batch = new ArrayList<>();
       for (int j = 0; j < 3; j++) {
         Long timestamp = timestamps.length > e ? timestamps[e] : null;
-        batch.add(new ProducerRecord(topic, 0, timestamp, null, ("r" + (e * 3 + j)).getBytes(), List.of()));
+        batch.add(new ProducerRecord(topic, 0, timestamp, ("k" + (e * 3 + j)).getBytes(), ("r" + (e * 3 + j)).getBytes(), List.of()));
       }
       await(courant.sendAll(batch, Acks.ALL));
     }

@@ -59,6 +59,12 @@ public final class PartitionBehavior {
 
   private record JournalDeleted(long toSeqNr, Throwable failure) implements Command {}
 
+  /** From a running compaction pass: write this compacted event, reply once it is durable. */
+  private record WriteCompacted(PartitionLog.RecordsCompacted event, ActorRef<org.apache.pekko.Done> replyTo)
+      implements Command {}
+
+  private record CompactionDone(Throwable failure) implements Command {}
+
   private record FetchExpired(long waiterId) implements Command {}
 
   private record EventsRead(List<byte[]> events, ReadAhead readAhead, Throwable failure, Consumer<List<byte[]>> then,
@@ -116,12 +122,18 @@ public final class PartitionBehavior {
   private final List<ActorRef<Partition.DeleteRecordsReply>> pendingStartReplies = new ArrayList<>();
   private long startInFlight = -1;
   private List<ActorRef<Partition.DeleteRecordsReply>> startInFlightReplies = List.of();
-  /** Sequence number of the last LogStartAdvanced written: a snapshot at or after it holds the new start. */
-  private long startAdvancedAtSeqNr;
-  /** Journal events up to here hold only records before the log start. */
-  private long journalDeletableTo;
+  /**
+   * Sequence number of the last event that changed which journal events the index refers to (a
+   * LogStartAdvanced, a compacted event): a snapshot at or after it lets older events go.
+   */
+  private long structuralChangeAtSeqNr;
   private long journalDeleteRequestedTo;
   private long lastSnapshotSeqNr;
+
+  // Compaction (cleanup.policy=compact): one pass at a time; its events join the single-writer queue.
+  private boolean compacting;
+  private final ArrayDeque<WriteCompacted> pendingCompacted = new ArrayDeque<>();
+  private WriteCompacted compactedInFlight;
 
   private PartitionBehavior(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       String entityId, LogSettings settings, Clock clock) {
@@ -224,6 +236,8 @@ public final class PartitionBehavior {
         .onMessage(EnforceRetention.class, this::onEnforceRetention)
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
         .onMessage(JournalDeleted.class, this::onJournalDeleted)
+        .onMessage(WriteCompacted.class, this::onWriteCompacted)
+        .onMessage(CompactionDone.class, this::onCompactionDone)
         .onMessage(LogStopped.class, this::onLogStopped)
         .build();
   }
@@ -237,7 +251,7 @@ public final class PartitionBehavior {
     }
     List<BatchInfo> batches;
     try {
-      batches = RecordBatches.validate(buffer, topic.config().maxMessageBytes());
+      batches = RecordBatches.validate(buffer, topic.config().maxMessageBytes(), topic.config().compact());
     } catch (BatchRejectedException e) {
       append.replyTo().tell(new Rejected(e.code(), "partition " + name + ": " + e.getMessage()));
       return Behaviors.same();
@@ -302,7 +316,7 @@ public final class PartitionBehavior {
 
   /** Starts the next journal write with everything gathered, if none is in flight (group commit). */
   private void writeIfIdle() {
-    if (inFlight != null || startInFlight >= 0) {
+    if (inFlight != null || startInFlight >= 0 || compactedInFlight != null) {
       return;
     }
     if (pendingStart >= 0) {
@@ -311,6 +325,11 @@ public final class PartitionBehavior {
       pendingStart = -1;
       pendingStartReplies.clear();
       log.tell(new PartitionLog.AdvanceStart(new PartitionLog.LogStartAdvanced(startInFlight), writeDone));
+      return;
+    }
+    if (!pendingCompacted.isEmpty()) {
+      compactedInFlight = pendingCompacted.poll();
+      log.tell(new PartitionLog.PersistCompacted(compactedInFlight.event(), writeDone));
       return;
     }
     if (pending.isEmpty()) {
@@ -345,6 +364,9 @@ public final class PartitionBehavior {
   private Behavior<Command> onWriteDone(WriteDone done) {
     if (startInFlight >= 0) {
       return onStartAdvanced(done.seqNr());
+    }
+    if (compactedInFlight != null) {
+      return onCompactedWritten(done.seqNr());
     }
     PartitionLog.RecordsAppended event = inFlightEvent;
     state.index().add(event.baseOffset(), event.lastOffset(), done.seqNr(), event.maxTimestamp(), event.batches().length);
@@ -390,6 +412,7 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onEnforceRetention(EnforceRetention check) {
+    maybeCompact();
     long target = retentionTarget();
     if (target > state.logStartOffset() && target > pendingStart && target > startInFlight) {
       ctx.getLog().debug("Partition {}: retention moves the log start from {} to {}", name, state.logStartOffset(), target);
@@ -424,9 +447,9 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onStartAdvanced(long seqNr) {
-    journalDeletableTo = Math.max(journalDeletableTo, state.advanceStart(startInFlight));
+    state.advanceStart(startInFlight);
     state.lastSeqNr = seqNr;
-    startAdvancedAtSeqNr = seqNr;
+    structuralChangeAtSeqNr = seqNr;
     startInFlightReplies.forEach(r -> r.tell(new Partition.RecordsDeleted(state.logStartOffset())));
     ctx.getLog().debug("Partition {}: log start now {}", name, state.logStartOffset());
     startInFlight = -1;
@@ -449,10 +472,83 @@ public final class PartitionBehavior {
    * the write's reply (Pekko runs a write's side effects once its snapshot is stored).
    */
   private void deleteOldJournalEvents() {
-    if (startAdvancedAtSeqNr > 0 && lastSnapshotSeqNr >= startAdvancedAtSeqNr && journalDeletableTo > journalDeleteRequestedTo) {
-      journalDeleteRequestedTo = journalDeletableTo;
-      JournalDeletes.deleteTo(ctx, persistenceId.id(), journalDeletableTo, JournalDeleted::new);
+    // Every event below the oldest one the index refers to is dropped data or an applied marker.
+    long deletableTo = Math.min(state.index().minSeqNr() - 1, state.lastSeqNr());
+    if (structuralChangeAtSeqNr > 0 && lastSnapshotSeqNr >= structuralChangeAtSeqNr && deletableTo > journalDeleteRequestedTo) {
+      journalDeleteRequestedTo = deletableTo;
+      JournalDeletes.deleteTo(ctx, persistenceId.id(), deletableTo, JournalDeleted::new);
     }
+  }
+
+  // ---- compaction
+
+  /**
+   * Starts a compaction pass when the topic is compacted and the part of the log not yet compacted
+   * is at least {@code min.cleanable.dirty.ratio} of it. The newest journal event is left out (as
+   * Kafka leaves the active segment), so the records just written are never rewritten at once.
+   */
+  private void maybeCompact() {
+    LogIndex index = state.index();
+    if (!topic.config().compact() || compacting || index.size() < 2) {
+      return;
+    }
+    int count = index.size() - 1;
+    long total = 0;
+    long dirty = 0;
+    for (int i = 0; i < count; i++) {
+      total += index.sizeInBytes(i);
+      if (index.baseOffset(i) >= state.cleanedTo()) {
+        dirty += index.sizeInBytes(i);
+      }
+    }
+    if (dirty == 0 || dirty < topic.config().minCleanableDirtyRatio() * total) {
+      return;
+    }
+    List<Compaction.Entry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      entries.add(new Compaction.Entry(index.baseOffset(i), index.lastOffset(i), index.seqNr(i)));
+    }
+    compacting = true;
+    ctx.getLog().debug("Partition {}: compacting offsets {} to {} ({} of {} bytes not compacted yet)", name,
+        entries.get(0).baseOffset(), entries.get(count - 1).lastOffset(), dirty, total);
+    var self = ctx.getSelf();
+    var system = ctx.getSystem();
+    ctx.pipeToSelf(Compaction.run(system, readJournal(), persistenceId.id(), entries, topic.config(), clock.millis(),
+            settings.groupCommitMaxBytes(),
+            event -> org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, org.apache.pekko.Done>ask(self,
+                replyTo -> new WriteCompacted(event, replyTo), settings.startTimeout(), system.scheduler())),
+        (done, failure) -> new CompactionDone(failure));
+  }
+
+  private Behavior<Command> onWriteCompacted(WriteCompacted write) {
+    pendingCompacted.add(write);
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCompactedWritten(long seqNr) {
+    PartitionLog.RecordsCompacted event = compactedInFlight.event();
+    state.applyCompacted(event, seqNr);
+    state.lastSeqNr = seqNr;
+    structuralChangeAtSeqNr = seqNr;
+    if (event.batches().length > 0) {
+      tail.put(seqNr, event.batches());
+    }
+    compactedInFlight.replyTo().tell(org.apache.pekko.Done.getInstance());
+    compactedInFlight = null;
+    deleteOldJournalEvents();
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCompactionDone(CompactionDone done) {
+    compacting = false;
+    if (done.failure() != null) {
+      ctx.getLog().warn("Partition {}: compaction pass failed (the next check starts another): {}", name, done.failure().toString());
+    } else {
+      ctx.getLog().debug("Partition {}: compaction pass done; compacted up to offset {}", name, state.cleanedTo());
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onJournalDeleted(JournalDeleted deleted) {
@@ -566,16 +662,20 @@ public final class PartitionBehavior {
     for (int i = first; i <= last; i++) {
       byte[] cached = cached(index.seqNr(i));
       if (cached == null) {
-        int until = last;
-        long bytes = 0;
-        for (int j = i; j <= last; j++) {
-          bytes += index.sizeInBytes(j);
-        }
-        while (until + 1 < index.size() && bytes + index.sizeInBytes(until + 1) <= settings.readAheadBytes()) {
+        // One journal query reads a run of increasing sequence numbers (compacted events come after
+        // younger ones): the fetch is served up to the end of the run, and reads ahead past it.
+        int until = i;
+        long bytes = index.sizeInBytes(i);
+        while (until + 1 < index.size() && index.seqNr(until + 1) > index.seqNr(until)
+            && (until + 1 <= last || bytes + index.sizeInBytes(until + 1) <= settings.readAheadBytes())) {
           until++;
           bytes += index.sizeInBytes(until);
         }
-        readJournal(index.seqNr(i), index.seqNr(until), last - i + 1, events, then, otherwise);
+        List<Long> wanted = new ArrayList<>(until - i + 1);
+        for (int j = i; j <= until; j++) {
+          wanted.add(index.seqNr(j));
+        }
+        readJournal(wanted, Math.min(last, until) - i + 1, events, then, otherwise);
         return;
       }
       events.add(cached);
@@ -588,13 +688,20 @@ public final class PartitionBehavior {
     return event != null ? event : readAhead.get(seqNr);
   }
 
-  private void readJournal(long fromSeqNr, long toSeqNr, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
-      Consumer<Throwable> otherwise) {
+  private CurrentEventsByPersistenceIdQuery readJournal() {
     if (readJournal == null) {
       readJournal = PersistenceQuery.get(ctx.getSystem())
           .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
     }
-    var read = readJournal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
+    return readJournal;
+  }
+
+  /** Reads the events with these (increasing) sequence numbers; the first {@code needed} answer the read. */
+  private void readJournal(List<Long> wanted, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
+      Consumer<Throwable> otherwise) {
+    java.util.Set<Long> wantedSet = new java.util.HashSet<>(wanted);
+    var read = readJournal().currentEventsByPersistenceId(persistenceId.id(), wanted.get(0), wanted.get(wanted.size() - 1))
+        .filter(envelope -> wantedSet.contains(envelope.sequenceNr()) && envelope.event() instanceof PartitionLog.DataEvent)
         .runWith(Sink.seq(), ctx.getSystem());
     ctx.pipeToSelf(read, (envelopes, failure) -> {
       if (envelopes == null) {
@@ -604,10 +711,14 @@ public final class PartitionBehavior {
       List<byte[]> events = new ArrayList<>(envelopes.size());
       for (var envelope : envelopes) {
         seqNrs.add(envelope.sequenceNr());
-        events.add(((PartitionLog.RecordsAppended) envelope.event()).batches());
+        events.add(((PartitionLog.DataEvent) envelope.event()).batches());
+      }
+      if (events.size() < needed) {
+        return new EventsRead(null, null, new IllegalStateException("the journal holds " + events.size() + " of the "
+            + needed + " events the read needs (from sequence number " + wanted.get(0) + ")"), then, otherwise);
       }
       List<byte[]> answer = new ArrayList<>(prefix);
-      answer.addAll(events.subList(0, Math.min(needed, events.size())));
+      answer.addAll(events.subList(0, needed));
       return new EventsRead(answer, new ReadAhead(seqNrs, events), null, then, otherwise);
     });
   }

@@ -51,6 +51,23 @@ public final class PartitionLog
   /** Events of the log. */
   public interface Event {}
 
+  /** An event that holds record batches (what a fetch reads back from the journal). */
+  public interface DataEvent extends Event {
+    byte[] batches();
+  }
+
+  /**
+   * Compaction replaced the journal events holding offsets {@code [fromOffset, toOffset)} by this
+   * one: the same records minus those a later record of the same key supersedes (and expired
+   * tombstones), at their original offsets. Empty {@code batches} when nothing of the range remains.
+   * The last event of a compaction pass is followed by a snapshot.
+   */
+  public record RecordsCompacted(long fromOffset, long toOffset, long baseOffset, long lastOffset, long maxTimestamp,
+      byte[] batches, boolean lastOfPass) implements DataEvent {}
+
+  /** Persist a compacted range; the reply comes when it is in the journal. */
+  public record PersistCompacted(RecordsCompacted event, ActorRef<Persisted> replyTo) implements Command {}
+
   /**
    * The log start offset moved forward (retention or DeleteRecords): offsets before it are no
    * longer readable, and the journal events holding only such offsets are dropped from the index
@@ -66,7 +83,7 @@ public final class PartitionLog
    * @param maxTimestamp the largest record timestamp
    * @param batches the Kafka record batches, back to back
    */
-  public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements Event {}
+  public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements DataEvent {}
 
   static final ThreadLocal<Long> PERSIST_START = new ThreadLocal<>();
   private final ActorRef<Notice> listener;
@@ -93,6 +110,7 @@ public final class PartitionLog
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Persist.class, this::onPersist)
         .onCommand(AdvanceStart.class, (state, cmd) -> persist(cmd.event(), cmd.replyTo()))
+        .onCommand(PersistCompacted.class, (state, cmd) -> persist(cmd.event(), cmd.replyTo()))
         .build();
   }
 
@@ -110,12 +128,13 @@ public final class PartitionLog
     return newEventHandlerBuilder().forAnyState()
         .onEvent(RecordsAppended.class, LogState::applyAppended)
         .onEvent(LogStartAdvanced.class, LogState::applyStartAdvanced)
+        .onEvent(RecordsCompacted.class, LogState::applyCompacted)
         .build();
   }
 
   @Override
   public boolean shouldSnapshot(LogState state, Event event, long sequenceNr) {
-    return event instanceof LogStartAdvanced;
+    return event instanceof LogStartAdvanced || (event instanceof RecordsCompacted c && c.lastOfPass());
   }
 
   @Override
