@@ -45,7 +45,8 @@ public final class Partition {
 
   /** Starts sharding for partitions on this node. */
   public static void init(ActorSystem<?> system, LogSettings settings, TopicResolver topics) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, topics)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, topics))
+        .withStopMessage(new Stop()));
   }
 
   /** The behavior of the partition with this entity id. */
@@ -173,6 +174,14 @@ public final class Partition {
 
   /** The topic's configs changed (sent by the topic controller). */
   public record ConfigChanged(TopicLog topic) implements Command {}
+
+  /**
+   * Stops the partition gracefully (sharding sends it when the partition moves to another node, on
+   * a graceful leave, and when it passivates an idle partition): the appends already accepted are
+   * written and answered first, waiting fetches are answered with what there is, then it stops.
+   * Meanwhile sharding holds new requests and delivers them to the next incarnation.
+   */
+  public record Stop() implements Command {}
 
   /** The topic was deleted: the partition answers everything with an error and stops. */
   public record TopicDeleted() implements Command {}

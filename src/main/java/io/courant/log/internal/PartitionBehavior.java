@@ -232,6 +232,7 @@ public final class PartitionBehavior {
         .onMessage(Partition.GetLogState.class, this::onGetLogState)
         .onMessage(Partition.ConfigChanged.class, this::onConfigChanged)
         .onMessage(Partition.TopicDeleted.class, this::onTopicDeleted)
+        .onMessage(Partition.Stop.class, this::onStop)
         .onMessage(Partition.DeleteRecords.class, this::onDeleteRecords)
         .onMessage(EnforceRetention.class, this::onEnforceRetention)
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
@@ -390,7 +391,7 @@ public final class PartitionBehavior {
     }
     wakeWaiters();
     writeIfIdle();
-    return Behaviors.same();
+    return stopIfDrained();
   }
 
   // ---- the log start: DeleteRecords and retention
@@ -456,7 +457,7 @@ public final class PartitionBehavior {
     startInFlightReplies = List.of();
     deleteOldJournalEvents();
     writeIfIdle();
-    return Behaviors.same();
+    return stopIfDrained();
   }
 
   private Behavior<Command> onSnapshotSaved(SnapshotSaved saved) {
@@ -538,7 +539,7 @@ public final class PartitionBehavior {
     compactedInFlight = null;
     deleteOldJournalEvents();
     writeIfIdle();
-    return Behaviors.same();
+    return stopIfDrained();
   }
 
   private Behavior<Command> onCompactionDone(CompactionDone done) {
@@ -560,6 +561,26 @@ public final class PartitionBehavior {
       ctx.getLog().debug("Partition {}: journal events up to {} deleted", name, deleted.toSeqNr());
     }
     return Behaviors.same();
+  }
+
+  private boolean stopping;
+
+  private Behavior<Command> onStop(Partition.Stop stop) {
+    ctx.getLog().debug("Partition {} stopping: {} appends to finish", name, pending.size() + (inFlight == null ? 0 : inFlight.size()));
+    stopping = true;
+    waiters.values().forEach(w -> {
+      timers.cancel(w.id());
+      serve(w.fetch());
+    });
+    waiters.clear();
+    return stopIfDrained();
+  }
+
+  /** A stopping partition stops once nothing it accepted waits for the journal. */
+  private Behavior<Command> stopIfDrained() {
+    boolean drained = inFlight == null && pending.isEmpty() && startInFlight < 0 && pendingStart < 0 && compactedInFlight == null
+        && durableReplies.isEmpty();
+    return stopping && drained ? Behaviors.stopped() : Behaviors.same();
   }
 
   private Behavior<Command> onLogStopped(LogStopped stopped) {
