@@ -12,8 +12,6 @@ import io.courant.client.TopicPartition;
 import io.courant.group.OffsetAndMetadata;
 import io.courant.log.Partition.Acks;
 import io.courant.stream.ConsumerMessage.Committable;
-import io.courant.stream.serialization.StringDeserializer;
-import io.courant.stream.serialization.StringSerializer;
 import io.courant.testing.Await;
 import io.courant.testing.NodeExtension;
 import java.time.Duration;
@@ -38,16 +36,12 @@ class ConsumerStreamTest {
   @RegisterExtension
   static final NodeExtension node = new NodeExtension();
 
-  static ConsumerSettings<String, String> settings(String group) {
-    ConsumerSettings<String, String> s = ConsumerSettings.create(node.system(), new StringDeserializer(), new StringDeserializer())
-        .withProperty("auto.offset.reset", "earliest")
-        .withProperty("heartbeat.interval.ms", "100")
-        .withProperty("session.timeout.ms", "3000");
-    return group == null ? s : s.withGroupId(group);
+  private static ConsumerSettings<String, String> settings(String group) {
+    return TestSettings.consumer(node, group);
   }
 
-  static CommitterSettings committer() {
-    return CommitterSettings.create(node.system()).withMaxInterval(Duration.ofMillis(200));
+  private static CommitterSettings committer() {
+    return TestSettings.committer(node);
   }
 
   private static long committedTotal(String group, String topic, int partitions) {
@@ -210,7 +204,7 @@ class ConsumerStreamTest {
     String output = uniqueTopic("ctp-out");
     await(node.courant().createTopic(new NewTopic(output, 1)));
     String group = uniqueTopic("g");
-    ProducerSettings<String, String> producer = ProducerSettings.create(node.system(), new StringSerializer(), new StringSerializer());
+    ProducerSettings<String, String> producer = TestSettings.producer(node);
     Consumer.DrainingControl<Done> control = Consumer.committableSource(settings(group), Subscriptions.topics(input))
         .map(msg -> ProducerMessage.single(ProducerRecord.<String, String>of(output, msg.record().value().toUpperCase()),
             (Committable) msg.committableOffset()))

@@ -19,7 +19,6 @@ import io.courant.stream.ProducerMessage.MultiResult;
 import io.courant.stream.ProducerMessage.PassThroughResult;
 import io.courant.stream.ProducerMessage.Result;
 import io.courant.stream.ProducerMessage.Results;
-import io.courant.stream.serialization.StringSerializer;
 import io.courant.testing.Await;
 import io.courant.testing.NodeExtension;
 import java.nio.ByteBuffer;
@@ -43,7 +42,7 @@ class ProducerStreamTest {
   static final NodeExtension node = new NodeExtension();
 
   private static ProducerSettings<String, String> settings() {
-    return ProducerSettings.create(node.system(), new StringSerializer(), new StringSerializer());
+    return TestSettings.producer(node);
   }
 
   private static String topic(int partitions) {
