@@ -44,7 +44,7 @@ class StreamSettingsTest {
     assertEquals(Duration.ofMillis(5), p.linger());
     assertEquals(33554432L, p.bufferMemory());
     assertEquals(5, p.maxInFlightPerPartition());
-    assertEquals(16, p.maxBatchesInFlight());
+    assertEquals(64, p.maxBatchesInFlight());
 
     ConsumerSettings<String, String> c = consumer();
     assertEquals(Duration.ofMillis(100), c.pollTimeout());
