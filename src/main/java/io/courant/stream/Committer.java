@@ -1,7 +1,6 @@
 package io.courant.stream;
 
 import io.courant.stream.ConsumerMessage.Committable;
-import io.courant.stream.ConsumerMessage.CommittableOffset;
 import io.courant.stream.ConsumerMessage.CommittableOffsetBatch;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -33,26 +32,26 @@ public final class Committer {
   private Committer() {}
 
   /** Gathers offsets into batches (by count and interval) without committing them. */
-  public static Flow<Committable, CommittableOffsetBatch, NotUsed> batchFlow(CommitterSettings settings) {
-    return Flow.<Committable>create()
+  public static <C extends Committable> Flow<C, CommittableOffsetBatch, NotUsed> batchFlow(CommitterSettings settings) {
+    return Flow.<C>create()
         .groupedWeightedWithin(settings.maxBatch(), Committable::batchSize, settings.maxInterval())
         .map(ConsumerMessage::createCommittableOffsetBatch);
   }
 
   /** Commits offsets in batches; emits one {@link Done} per committed batch. */
-  public static Flow<Committable, Done, NotUsed> flow(CommitterSettings settings) {
-    return batchFlow(settings).mapAsync(settings.parallelism(), CommittableOffsetBatch::commit);
+  public static <C extends Committable> Flow<C, Done, NotUsed> flow(CommitterSettings settings) {
+    return Committer.<C>batchFlow(settings).mapAsync(settings.parallelism(), CommittableOffsetBatch::commit);
   }
 
   /** Commits offsets in batches; completes after the last commit once the stream completes. */
-  public static Sink<Committable, CompletionStage<Done>> sink(CommitterSettings settings) {
-    return flow(settings).toMat(Sink.ignore(), Keep.right());
+  public static <C extends Committable> Sink<C, CompletionStage<Done>> sink(CommitterSettings settings) {
+    return Committer.<C>flow(settings).toMat(Sink.ignore(), Keep.right());
   }
 
   /** {@link #sink} for a {@link Consumer#sourceWithOffsetContext} stream: the context is committed. */
-  public static <E> Sink<Pair<E, CommittableOffset>, CompletionStage<Done>> sinkWithOffsetContext(CommitterSettings settings) {
-    return Flow.<Pair<E, CommittableOffset>>create()
-        .<Committable>map(Pair::second)
-        .toMat(sink(settings), Keep.right());
+  public static <E, C extends Committable> Sink<Pair<E, C>, CompletionStage<Done>> sinkWithOffsetContext(CommitterSettings settings) {
+    return Flow.<Pair<E, C>>create()
+        .map(Pair::second)
+        .toMat(Committer.<C>sink(settings), Keep.right());
   }
 }

@@ -86,16 +86,16 @@ public final class Producer {
    * <pre>{@code
    * Consumer.committableSource(consumerSettings, Subscriptions.topics("orders"))
    *     .map(msg -> ProducerMessage.single(new ProducerRecord<>("invoices", msg.record().key(), invoice(msg.record().value())),
-   *         (ConsumerMessage.Committable) msg.committableOffset()))
+   *         msg.committableOffset()))
    *     .toMat(Producer.committableSink(producerSettings, CommitterSettings.create(system)), Consumer::createDrainingControl)
    *     .run(system);
    * }</pre>
    */
-  public static <K, V> Sink<Envelope<K, V, Committable>, CompletionStage<Done>> committableSink(ProducerSettings<K, V> producerSettings,
-      CommitterSettings committerSettings) {
-    return Flow.<Envelope<K, V, Committable>>create()
-        .via(Producer.<K, V, Committable>flexiFlow(producerSettings))
+  public static <K, V, C extends Committable> Sink<Envelope<K, V, C>, CompletionStage<Done>> committableSink(
+      ProducerSettings<K, V> producerSettings, CommitterSettings committerSettings) {
+    return Flow.<Envelope<K, V, C>>create()
+        .via(Producer.<K, V, C>flexiFlow(producerSettings))
         .map(Results::passThrough)
-        .toMat(Committer.sink(committerSettings), Keep.right());
+        .toMat(Committer.<C>sink(committerSettings), Keep.right());
   }
 }
