@@ -46,14 +46,17 @@ public final class CommitterSettings {
         courantCommitter.getInt("parallelism"));
   }
 
+  /** A copy that commits once this many offsets were gathered. */
   public CommitterSettings withMaxBatch(int offsets) {
     return new CommitterSettings(offsets, maxInterval, parallelism);
   }
 
+  /** A copy that commits once the first gathered offset waited this long. */
   public CommitterSettings withMaxInterval(Duration interval) {
     return new CommitterSettings(maxBatch, interval, parallelism);
   }
 
+  /** A copy with this many commits in flight at most. */
   public CommitterSettings withParallelism(int commits) {
     return new CommitterSettings(maxBatch, maxInterval, commits);
   }

@@ -93,6 +93,16 @@ class StreamSettingsTest {
   }
 
   @Test
+  void kafkaKeysInHoconMayBeQuotedOrNot() {
+    Config config = ConfigFactory.parseString("kafka-clients { \"auto.offset.reset\" = earliest\n max.poll.records = 7 }")
+        .withFallback(CONFIG.getConfig("courant.consumer"));
+    ConsumerSettings<String, String> c = ConsumerSettings.create(config, new StringDeserializer(), new StringDeserializer());
+    assertEquals("earliest", c.toClientSettings().autoOffsetReset());
+    assertEquals(7, c.toClientSettings().maxPollRecords());
+    assertFalse(c.toClientSettings().enableAutoCommit(), "the reference default is kept");
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreRefusedWithWhatIsAllowed() {
     var unknown = assertThrows(IllegalArgumentException.class, () -> producer().withProperty("bootstrap.servers", "x:9092"));
     assertTrue(unknown.getMessage().contains("linger.ms"), unknown.getMessage());

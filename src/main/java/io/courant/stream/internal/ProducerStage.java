@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -163,7 +165,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private AsyncCallback<Sent> onSent;
     private AsyncCallback<TopicLoaded> onTopic;
     private Envelope<K, V, P> waitingForTopic;
-    private final java.util.Set<String> loading = new java.util.HashSet<>();
+    private final Set<String> loading = new HashSet<>();
     private int inFlight;
     private long bufferedBytes;
     private boolean upstreamDone;
@@ -309,16 +311,29 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       }
     }
 
-    /** Sends every batch that is ready and has a free slot. */
+    /**
+     * Sends every batch that is ready and has a free slot. A partition that sent goes to the back
+     * of the order, so that with more ready partitions than slots none waits for ever.
+     */
     private void sendReady() {
       long now = System.nanoTime();
-      for (PartitionQueue q : queues.values()) {
+      List<TopicPartition> served = new ArrayList<>();
+      for (Map.Entry<TopicPartition, PartitionQueue> e : queues.entrySet()) {
+        if (inFlight >= maxInFlight) {
+          break;
+        }
+        PartitionQueue q = e.getValue();
+        boolean sent = false;
         while (inFlight < maxInFlight && q.inFlight < maxPerPartition && !q.batches.isEmpty() && ready(q, now)) {
           send(q, q.batches.poll());
+          sent = true;
         }
-        if (inFlight >= maxInFlight) {
-          return;
+        if (sent) {
+          served.add(e.getKey());
         }
+      }
+      for (TopicPartition tp : served) {
+        queues.put(tp, queues.remove(tp));
       }
     }
 
