@@ -282,7 +282,10 @@ public final class ConsumerLoop implements OffsetCommitter {
   }
 
   private void tell(Subscription.RebalanceEvent event) {
-    if (subscription.rebalanceListener() != null) {
+    Set<TopicPartition> partitions = event instanceof Subscription.TopicPartitionsAssigned a ? a.partitions()
+        : event instanceof Subscription.TopicPartitionsRevoked r ? r.partitions()
+        : ((Subscription.TopicPartitionsLost) event).partitions();
+    if (subscription.rebalanceListener() != null && !partitions.isEmpty()) {
       subscription.rebalanceListener().tell(event);
     }
   }
