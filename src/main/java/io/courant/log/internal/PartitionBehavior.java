@@ -49,6 +49,14 @@ public final class PartitionBehavior {
 
   private record StartTimedOut() implements Command {}
 
+  private record Claimed(Boolean claimed, Throwable failure) implements Command {}
+
+  private record RetryClaim() implements Command {}
+
+  private record RetryWrite() implements Command {}
+
+  private record Fenced() implements Command {}
+
   private record WriteDone(long seqNr) implements Command {}
 
   private record LogStopped() implements Command {}
@@ -97,7 +105,8 @@ public final class PartitionBehavior {
   private final LogSettings settings;
   private final Clock clock;
   private final PersistenceId persistenceId;
-  private final ActorRef<PartitionLog.Command> log;
+  private ActorRef<PartitionLog.Command> log;
+  private final NodeLease lease;
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
   private final TailCache readAhead;
@@ -147,10 +156,7 @@ public final class PartitionBehavior {
     this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
     this.tail = new TailCache(settings.tailCacheBytes());
     this.readAhead = new TailCache(2L * settings.readAheadBytes());
-    this.log = ctx.spawn(PartitionLog.create(persistenceId, ctx.messageAdapter(PartitionLog.Notice.class,
-        n -> n instanceof PartitionLog.Recovered r ? new LogRecovered(r.state()) : new SnapshotSaved(((PartitionLog.SnapshotSaved) n).seqNr())),
-        settings.snapshotEvery()), "log");
-    ctx.watchWith(log, new LogStopped());
+    this.lease = NodeLease.get(ctx.getSystem());
     this.writeDone = ctx.messageAdapter(PartitionLog.Persisted.class, p -> new WriteDone(p.seqNr()));
   }
 
@@ -168,7 +174,23 @@ public final class PartitionBehavior {
     }
     ctx.pipeToSelf(topics.resolve(topicId), TopicResolved::new);
     timers.startSingleTimer(new StartTimedOut(), settings.startTimeout());
+    claim();
     return Behaviors.receive(Command.class)
+        .onMessage(Claimed.class, m -> {
+          if (Boolean.TRUE.equals(m.claimed())) {
+            recover();
+          } else {
+            if (m.failure() != null) {
+              ctx.getLog().warn("Partition {}: claiming it failed, retrying: {}", entityId, m.failure().toString());
+            }
+            timers.startSingleTimer(new RetryClaim(), Duration.ofMillis(500));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(RetryClaim.class, m -> {
+          claim();
+          return Behaviors.same();
+        })
         .onMessage(LogRecovered.class, m -> {
           state = m.state();
           highWatermark = state.nextOffset();
@@ -199,6 +221,19 @@ public final class PartitionBehavior {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** Claims the partition for this node (fencing): waits until a previous owner's lease has run out. */
+  private void claim() {
+    ctx.pipeToSelf(lease.claim(persistenceId.id()), Claimed::new);
+  }
+
+  /** Once the partition is this node's, its log recovers from the journal. */
+  private void recover() {
+    log = ctx.spawn(PartitionLog.create(persistenceId, ctx.messageAdapter(PartitionLog.Notice.class,
+        n -> n instanceof PartitionLog.Recovered r ? new LogRecovered(r.state()) : new SnapshotSaved(((PartitionLog.SnapshotSaved) n).seqNr())),
+        settings.snapshotEvery()), "log");
+    ctx.watchWith(log, new LogStopped());
   }
 
   private Behavior<Command> startedIfReady(int partition) {
@@ -233,6 +268,11 @@ public final class PartitionBehavior {
         .onMessage(Partition.ConfigChanged.class, this::onConfigChanged)
         .onMessage(Partition.TopicDeleted.class, this::onTopicDeleted)
         .onMessage(Partition.Stop.class, this::onStop)
+        .onMessage(RetryWrite.class, m -> {
+          writeIfIdle();
+          return Behaviors.same();
+        })
+        .onMessage(Fenced.class, this::onFenced)
         .onMessage(Partition.DeleteRecords.class, this::onDeleteRecords)
         .onMessage(EnforceRetention.class, this::onEnforceRetention)
         .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
@@ -318,6 +358,16 @@ public final class PartitionBehavior {
   /** Starts the next journal write with everything gathered, if none is in flight (group commit). */
   private void writeIfIdle() {
     if (inFlight != null || startInFlight >= 0 || compactedInFlight != null) {
+      return;
+    }
+    if (!lease.holds() && (pendingStart >= 0 || !pendingCompacted.isEmpty() || !pending.isEmpty())) {
+      // Fencing: this node's lease is not fresh enough to write. Wait for its renewal; once it has
+      // run out, another node may own the partition: stop.
+      if (lease.lapsed()) {
+        ctx.getSelf().tell(new Fenced());
+      } else {
+        timers.startSingleTimer(new RetryWrite(), Duration.ofMillis(100));
+      }
       return;
     }
     if (pendingStart >= 0) {
@@ -564,6 +614,17 @@ public final class PartitionBehavior {
   }
 
   private boolean stopping;
+
+  private Behavior<Command> onFenced(Fenced fenced) {
+    String message = "partition " + name + " stopped writing on this node: the node's lease ran out (paused, or cut off "
+        + "from Cassandra), so the partition may have moved; refresh and retry";
+    ctx.getLog().warn("Partition {}: node lease lapsed; failing {} appends and stopping", name, pending.size());
+    pending.forEach(p -> replyError(p.replyTo(), ErrorCode.NOT_LEADER_OR_FOLLOWER, message));
+    durableReplies.forEach(r -> replyError(r.replyTo(), ErrorCode.NOT_LEADER_OR_FOLLOWER, message));
+    pendingStartReplies.forEach(r -> r.tell(new Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, message)));
+    waiters.values().forEach(w -> w.fetch().replyTo().tell(new Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, message)));
+    return Behaviors.stopped();
+  }
 
   private Behavior<Command> onStop(Partition.Stop stop) {
     ctx.getLog().debug("Partition {} stopping: {} appends to finish", name, pending.size() + (inFlight == null ? 0 : inFlight.size()));
