@@ -20,6 +20,7 @@ class CourantNodeTest {
     var config = ConfigFactory.parseString(
             "courant.cassandra.contact-points = [\"" + TestCassandra.contactPoint() + "\"]\n"
                 + "courant.http.port = 0\n"
+                + "courant.kafka.port = 0\n"
                 + "pekko.remote.artery.canonical.port = 0\n")
         .withFallback(ConfigFactory.load());
     CourantNode node = CourantNode.start(config);
