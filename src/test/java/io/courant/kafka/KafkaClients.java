@@ -1,5 +1,6 @@
 package io.courant.kafka;
 
+import io.courant.client.Courant;
 import io.courant.testing.NodeExtension;
 import java.util.Map;
 import java.util.Properties;
@@ -10,19 +11,36 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Real Kafka clients pointed at a test node's Kafka listener (127.0.0.1, a free port). */
-final class KafkaClients {
-  private final KafkaListener listener;
+/**
+ * One test node per test class with a Kafka listener on a free port of 127.0.0.1, and real Kafka
+ * clients pointed at it: {@code @RegisterExtension static final KafkaClients kafka = new KafkaClients();}
+ */
+final class KafkaClients implements BeforeAllCallback, AfterAllCallback {
+  private final NodeExtension node = new NodeExtension();
+  private KafkaListener listener;
 
-  private KafkaClients(KafkaListener listener) {
-    this.listener = listener;
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    node.beforeAll(context);
+    KafkaSettings settings = KafkaSettings.create(node.system().settings().config().getConfig("courant.kafka")).withPort(0);
+    listener = KafkaListener.start(node.system(), settings);
   }
 
-  /** Starts a Kafka listener on a free port of the node. */
-  static KafkaClients listen(NodeExtension node) {
-    KafkaSettings settings = KafkaSettings.create(node.system().settings().config().getConfig("courant.kafka")).withPort(0);
-    return new KafkaClients(KafkaListener.start(node.system(), settings));
+  @Override
+  public void afterAll(ExtensionContext context) {
+    node.afterAll(context);
+  }
+
+  NodeExtension node() {
+    return node;
+  }
+
+  Courant courant() {
+    return node.courant();
   }
 
   String bootstrap() {

@@ -8,7 +8,6 @@ import io.courant.client.NewTopic;
 import io.courant.client.ProducerRecord;
 import io.courant.client.TopicPartition;
 import io.courant.log.Partition.Acks;
-import io.courant.testing.NodeExtension;
 import io.courant.testing.TestNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,18 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** kafka-clients' KafkaProducer (default settings) and KafkaConsumer (assign) against a Courant node. */
 class KafkaProduceFetchTest {
   @RegisterExtension
-  static final NodeExtension node = new NodeExtension();
-
-  static KafkaClients kafka;
-
-  @BeforeAll
-  static void listen() {
-    kafka = KafkaClients.listen(node);
-  }
+  static final KafkaClients kafka = new KafkaClients();
 
   private static String topic(String prefix, int partitions) {
     String topic = TestNode.uniqueTopic(prefix);
-    TestNode.await(node.courant().createTopic(new NewTopic(topic, partitions)));
+    TestNode.await(kafka.courant().createTopic(new NewTopic(topic, partitions)));
     return topic;
   }
 
@@ -102,7 +93,7 @@ class KafkaProduceFetchTest {
     }
 
     int p0 = records.get(0).partition();
-    var viaJava = TestNode.await(node.courant().fetch(new TopicPartition(topic, p0), 0, 1 << 20, Duration.ofSeconds(1)));
+    var viaJava = TestNode.await(kafka.courant().fetch(new TopicPartition(topic, p0), 0, 1 << 20, Duration.ofSeconds(1)));
     assertEquals(nextOffset.get(p0), (long) viaJava.records().size(), "the Java API reads every record of the partition");
     ConsumerRecord first = viaJava.records().get(0);
     assertEquals("v" + first.keyString().substring(1), first.valueString());
@@ -115,7 +106,7 @@ class KafkaProduceFetchTest {
     for (int i = 0; i < 50; i++) {
       batch.add(ProducerRecord.of(topic, "k" + i, "v" + i).withPartition(i % 2));
     }
-    TestNode.await(node.courant().sendAll(batch, Acks.ALL));
+    TestNode.await(kafka.courant().sendAll(batch, Acks.ALL));
     var records = readAll(topic, 2, 50);
     assertEquals(50, records.size());
     records.forEach(r -> assertEquals("v" + r.key().substring(1), r.value()));
@@ -136,7 +127,7 @@ class KafkaProduceFetchTest {
         f.get(30, TimeUnit.SECONDS);
       }
     }
-    var stored = TestNode.await(node.courant().fetchBatches(new TopicPartition(topic, 0), 0, 1 << 20, 1, Duration.ofSeconds(1)));
+    var stored = TestNode.await(kafka.courant().fetchBatches(new TopicPartition(topic, 0), 0, 1 << 20, 1, Duration.ofSeconds(1)));
     RecordBatch firstBatch = MemoryRecords.readableRecords(ByteBuffer.wrap(stored.batches())).batches().iterator().next();
     assertEquals(CompressionType.forName(compression), firstBatch.compressionType(), "the batch is stored compressed as sent");
 
@@ -146,7 +137,7 @@ class KafkaProduceFetchTest {
       assertEquals(i, records.get(i).offset());
       assertTrue(records.get(i).value().startsWith("value-" + i + "-"));
     }
-    assertEquals(n, TestNode.await(node.courant().fetch(new TopicPartition(topic, 0), 0, 1 << 20, Duration.ofSeconds(1)))
+    assertEquals(n, TestNode.await(kafka.courant().fetch(new TopicPartition(topic, 0), 0, 1 << 20, Duration.ofSeconds(1)))
         .records().size(), "the Java API decompresses them too");
   }
 

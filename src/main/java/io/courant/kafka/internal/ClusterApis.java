@@ -59,8 +59,7 @@ final class ClusterApis {
       for (MetadataRequestData.MetadataRequestTopic wanted : req.topics()) {
         answers.add(answer(wanted, byName, byId, autoCreate).toCompletableFuture());
       }
-      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-          .thenApply(v -> metadataResponse(r.version(), answers.stream().map(CompletableFuture::join).toList()));
+      return Futures.all(answers).thenApply(found -> metadataResponse(r.version(), found));
     });
   }
 

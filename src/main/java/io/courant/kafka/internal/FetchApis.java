@@ -4,7 +4,6 @@ import io.courant.ErrorCode;
 import io.courant.client.Courant;
 import io.courant.client.TopicPartition;
 import io.courant.log.Partition;
-import io.courant.topic.TopicDescription;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,13 +54,15 @@ final class FetchApis {
 
   CompletionStage<ApiMessage> fetch(KafkaRequest r) {
     FetchRequestData req = r.body();
-    return topicsOf(req, r.version()).thenCompose(topics -> {
+    boolean byId = r.version() >= FIRST_FETCH_WITH_TOPIC_IDS;
+    return catalog.names(req.topics().stream().map(t -> byId ? t.topicId() : null).toList(),
+        req.topics().stream().map(FetchRequestData.FetchTopic::topic).toList()).thenCompose(topics -> {
       FetchResponseData out = new FetchResponseData();
       List<Slot> slots = new ArrayList<>();
       for (int i = 0; i < req.topics().size(); i++) {
         FetchRequestData.FetchTopic t = req.topics().get(i);
         FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse();
-        if (r.version() >= FIRST_FETCH_WITH_TOPIC_IDS) {
+        if (byId) {
           topic.setTopicId(t.topicId());
         } else {
           topic.setTopic(t.topic());
@@ -84,18 +85,6 @@ final class FetchApis {
         return (ApiMessage) out;
       });
     });
-  }
-
-  /** The topic name of each requested entry: as given, or by id from Fetch v13 on (null if unknown). */
-  private CompletionStage<List<String>> topicsOf(FetchRequestData req, short version) {
-    List<CompletableFuture<String>> found = new ArrayList<>();
-    for (FetchRequestData.FetchTopic t : req.topics()) {
-      found.add(version >= FIRST_FETCH_WITH_TOPIC_IDS
-          ? catalog.byId(t.topicId()).thenApply(o -> o.map(TopicDescription::name).orElse(null)).toCompletableFuture()
-          : CompletableFuture.completedFuture(t.topic()));
-    }
-    return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new))
-        .thenApply(v -> found.stream().map(CompletableFuture::join).toList());
   }
 
   /**

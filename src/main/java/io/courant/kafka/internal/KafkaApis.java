@@ -14,6 +14,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The APIs Courant serves over Kafka's protocol, with the versions it accepts, and the dispatch of
@@ -34,11 +35,13 @@ final class KafkaApis {
   private final Map<ApiKeys, Api> apis;
   private final ApiVersionsResponseData.ApiVersionCollection advertised = new ApiVersionsResponseData.ApiVersionCollection();
 
-  KafkaApis(Courant courant, KafkaSettings settings, Brokers brokers, TopicSettings topicSettings) {
+  KafkaApis(ActorSystem<?> system, Courant courant, KafkaSettings settings, Brokers brokers, TopicSettings topicSettings) {
     TopicCatalog catalog = new TopicCatalog(courant);
     ClusterApis cluster = new ClusterApis(courant, settings, brokers, catalog, topicSettings.defaultPartitions());
     ProduceApis produce = new ProduceApis(courant, catalog);
     FetchApis fetch = new FetchApis(courant, catalog);
+    GroupApis groups = new GroupApis(courant, settings, catalog);
+    AdminApis admin = new AdminApis(courant, system, topicSettings.defaults());
     Map<ApiKeys, Api> m = new EnumMap<>(ApiKeys.class);
     m.put(ApiKeys.API_VERSIONS, all(ApiKeys.API_VERSIONS, this::apiVersions));
     m.put(ApiKeys.METADATA, all(ApiKeys.METADATA, cluster::metadata));
@@ -50,6 +53,22 @@ final class KafkaApis {
     m.put(ApiKeys.INIT_PRODUCER_ID, all(ApiKeys.INIT_PRODUCER_ID, produce::initProducerId));
     m.put(ApiKeys.FETCH, all(ApiKeys.FETCH, fetch::fetch));
     m.put(ApiKeys.LIST_OFFSETS, all(ApiKeys.LIST_OFFSETS, fetch::listOffsets));
+    m.put(ApiKeys.JOIN_GROUP, all(ApiKeys.JOIN_GROUP, groups::joinGroup));
+    m.put(ApiKeys.SYNC_GROUP, all(ApiKeys.SYNC_GROUP, groups::syncGroup));
+    m.put(ApiKeys.HEARTBEAT, all(ApiKeys.HEARTBEAT, groups::heartbeat));
+    m.put(ApiKeys.LEAVE_GROUP, all(ApiKeys.LEAVE_GROUP, groups::leaveGroup));
+    m.put(ApiKeys.OFFSET_COMMIT, all(ApiKeys.OFFSET_COMMIT, groups::offsetCommit));
+    m.put(ApiKeys.OFFSET_FETCH, all(ApiKeys.OFFSET_FETCH, groups::offsetFetch));
+    m.put(ApiKeys.OFFSET_DELETE, all(ApiKeys.OFFSET_DELETE, groups::offsetDelete));
+    m.put(ApiKeys.DESCRIBE_GROUPS, all(ApiKeys.DESCRIBE_GROUPS, groups::describeGroups));
+    m.put(ApiKeys.LIST_GROUPS, all(ApiKeys.LIST_GROUPS, groups::listGroups));
+    m.put(ApiKeys.DELETE_GROUPS, all(ApiKeys.DELETE_GROUPS, groups::deleteGroups));
+    m.put(ApiKeys.CREATE_TOPICS, all(ApiKeys.CREATE_TOPICS, admin::createTopics));
+    m.put(ApiKeys.DELETE_TOPICS, all(ApiKeys.DELETE_TOPICS, admin::deleteTopics));
+    m.put(ApiKeys.CREATE_PARTITIONS, all(ApiKeys.CREATE_PARTITIONS, admin::createPartitions));
+    m.put(ApiKeys.DESCRIBE_CONFIGS, all(ApiKeys.DESCRIBE_CONFIGS, admin::describeConfigs));
+    m.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, all(ApiKeys.INCREMENTAL_ALTER_CONFIGS, admin::incrementalAlterConfigs));
+    m.put(ApiKeys.DELETE_RECORDS, all(ApiKeys.DELETE_RECORDS, admin::deleteRecords));
     this.apis = Collections.unmodifiableMap(m);
     apis.forEach((key, api) -> advertised.add(new ApiVersionsResponseData.ApiVersion()
         .setApiKey(key.id).setMinVersion(api.minVersion()).setMaxVersion(api.maxVersion())));

@@ -39,7 +39,7 @@ public final class KafkaServer {
             connectionFlow(system, apis, settings, new ConnectionContext(connection.remoteAddress().getHostString())), mat)))
         .run(mat);
     return binding.thenApply(b -> {
-      apis.complete(new KafkaApis(courant, settings, Brokers.singleNode(advertised(settings, b.localAddress())), topicSettings));
+      apis.complete(new KafkaApis(system, courant, settings, Brokers.singleNode(advertised(settings, b.localAddress())), topicSettings));
       return b;
     });
   }

@@ -5,17 +5,12 @@ import io.courant.client.Courant;
 import io.courant.client.TopicPartition;
 import io.courant.log.Partition;
 import io.courant.log.Partition.Acks;
-import io.courant.topic.TopicDescription;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -42,28 +37,14 @@ final class ProduceApis {
 
   CompletionStage<ApiMessage> produce(KafkaRequest r) {
     ProduceRequestData req = r.body();
-    return r.connection().inProduceOrder(() -> topicNames(req, r.version()).thenApply(names -> dispatch(r, req, names)));
-  }
-
-  /** The topic names of a request that names topics by id (Produce v13); empty for older versions. */
-  private CompletionStage<Map<Uuid, Optional<TopicDescription>>> topicNames(ProduceRequestData req, short version) {
-    Map<Uuid, Optional<TopicDescription>> names = new HashMap<>();
-    if (version < FIRST_PRODUCE_WITH_TOPIC_IDS) {
-      return CompletableFuture.completedFuture(names);
-    }
-    List<CompletableFuture<Void>> lookups = new ArrayList<>();
-    for (ProduceRequestData.TopicProduceData t : req.topicData()) {
-      lookups.add(catalog.byId(t.topicId()).thenAccept(found -> {
-        synchronized (names) {
-          names.put(t.topicId(), found);
-        }
-      }).toCompletableFuture());
-    }
-    return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(v -> names);
+    boolean byId = r.version() >= FIRST_PRODUCE_WITH_TOPIC_IDS;
+    return r.connection().inProduceOrder(() -> catalog.names(
+        req.topicData().stream().map(t -> byId ? t.topicId() : null).toList(),
+        req.topicData().stream().map(ProduceRequestData.TopicProduceData::name).toList()).thenApply(names -> dispatch(r, req, names)));
   }
 
   /** Hands every partition's batches to its partition now; returns the stage of the response. */
-  private CompletionStage<ApiMessage> dispatch(KafkaRequest r, ProduceRequestData req, Map<Uuid, Optional<TopicDescription>> byId) {
+  private CompletionStage<ApiMessage> dispatch(KafkaRequest r, ProduceRequestData req, List<String> names) {
     Acks acks;
     try {
       acks = Acks.of(req.acks());
@@ -72,15 +53,14 @@ final class ProduceApis {
     }
     ProduceResponseData out = new ProduceResponseData();
     List<CompletableFuture<Void>> appends = new ArrayList<>();
+    int index = 0;
     for (ProduceRequestData.TopicProduceData t : req.topicData()) {
       ProduceResponseData.TopicProduceResponse topic = new ProduceResponseData.TopicProduceResponse();
-      String name;
+      String name = names.get(index++);
       if (r.version() >= FIRST_PRODUCE_WITH_TOPIC_IDS) {
         topic.setTopicId(t.topicId());
-        name = byId.get(t.topicId()).map(TopicDescription::name).orElse(null);
       } else {
         topic.setName(t.name());
-        name = t.name();
       }
       for (ProduceRequestData.PartitionProduceData p : t.partitionData()) {
         ProduceResponseData.PartitionProduceResponse part = new ProduceResponseData.PartitionProduceResponse().setIndex(p.index());

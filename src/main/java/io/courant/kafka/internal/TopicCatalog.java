@@ -2,6 +2,7 @@ package io.courant.kafka.internal;
 
 import io.courant.client.Courant;
 import io.courant.topic.TopicDescription;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,13 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * The topics by Kafka topic id, for requests that name topics by id (Produce v13, Fetch v13+,
- * OffsetCommit v10+). Read from the topic controller again when an unknown id is asked for.
+ * OffsetCommit and OffsetFetch v10+), and the ids of topic names for their answers. Read from the
+ * topic controller again when an unknown id or name is asked for.
  */
 final class TopicCatalog {
   private final Courant courant;
   private volatile Map<Uuid, TopicDescription> byId = Map.of();
+  private volatile Map<String, TopicDescription> byName = Map.of();
   private CompletableFuture<Map<Uuid, TopicDescription>> loading;
 
   TopicCatalog(Courant courant) {
@@ -42,11 +45,39 @@ final class TopicCatalog {
     return reload().thenApply(m -> Optional.ofNullable(m.get(id)));
   }
 
-  /** Remembers topics read elsewhere (Metadata answers). */
+  /**
+   * The topic names of a request's entries, each given by id (non-null {@code ids} entry) or by
+   * name; null where an id is unknown.
+   */
+  CompletionStage<List<String>> names(List<Uuid> ids, List<String> names) {
+    List<CompletionStage<String>> found = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      Uuid id = ids.get(i);
+      found.add(id == null ? CompletableFuture.completedFuture(names.get(i))
+          : byId(id).thenApply(t -> t.map(TopicDescription::name).orElse(null)));
+    }
+    return Futures.all(found);
+  }
+
+  /** The topic of this name, reading the controller's list again if it is not cached. */
+  CompletionStage<Optional<TopicDescription>> byName(String name) {
+    TopicDescription t = byName.get(name);
+    if (t != null) {
+      return CompletableFuture.completedFuture(Optional.of(t));
+    }
+    return reload().thenApply(m -> Optional.ofNullable(byName.get(name)));
+  }
+
+  /** Remembers the topics read elsewhere (Metadata answers): they are all there are. */
   void remember(List<TopicDescription> topics) {
-    Map<Uuid, TopicDescription> next = new HashMap<>(byId);
-    topics.forEach(t -> next.put(kafkaId(t.topicId()), t));
-    byId = Map.copyOf(next);
+    Map<Uuid, TopicDescription> ids = new HashMap<>();
+    Map<String, TopicDescription> names = new HashMap<>();
+    topics.forEach(t -> {
+      ids.put(kafkaId(t.topicId()), t);
+      names.put(t.name(), t);
+    });
+    byId = Map.copyOf(ids);
+    byName = Map.copyOf(names);
   }
 
   private synchronized CompletionStage<Map<Uuid, TopicDescription>> reload() {
@@ -62,9 +93,7 @@ final class TopicCatalog {
       if (failure != null) {
         f.completeExceptionally(failure);
       } else {
-        Map<Uuid, TopicDescription> next = new HashMap<>();
-        topics.forEach(t -> next.put(kafkaId(t.topicId()), t));
-        byId = Map.copyOf(next);
+        remember(topics);
         f.complete(byId);
       }
     });
