@@ -1,5 +1,7 @@
 package io.courant.kafka;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.courant.client.Courant;
 import io.courant.testing.NodeExtension;
 import java.util.Map;
@@ -20,8 +22,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * clients pointed at it: {@code @RegisterExtension static final KafkaClients kafka = new KafkaClients();}
  */
 final class KafkaClients implements BeforeAllCallback, AfterAllCallback {
-  private final NodeExtension node = new NodeExtension();
+  private final NodeExtension node;
   private KafkaListener listener;
+
+  KafkaClients() {
+    this(ConfigFactory.empty());
+  }
+
+  /** A node with these settings over the defaults (e.g. {@code courant.kafka.max-frame-bytes}). */
+  KafkaClients(Config overrides) {
+    this.node = new NodeExtension(overrides);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {

@@ -1,0 +1,293 @@
+package io.courant.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.courant.client.NewTopic;
+import io.courant.topic.TopicDescription;
+import io.courant.client.TopicPartition;
+import io.courant.testing.Await;
+import io.courant.testing.Batches;
+import io.courant.testing.TestNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kafka's protocol at the byte level: what well-behaved clients rely on (acks=0, response order,
+ * idempotent retries) and what a broker does with bad input (close the connection, keep serving
+ * everyone else, write nothing).
+ */
+class KafkaWireProtocolTest {
+  private static final int MAX_FRAME = 64 * 1024;
+
+  @RegisterExtension
+  static final KafkaClients kafka = new KafkaClients(ConfigFactory.parseString(
+      "courant.kafka.max-frame-bytes = " + MAX_FRAME + "\ncourant.kafka.auto-create-topics = off"));
+
+  static String topic;
+
+  @BeforeAll
+  static void createTopic() {
+    topic = TestNode.uniqueTopic("wire");
+    TestNode.await(kafka.courant().createTopic(new NewTopic(topic, 1)));
+  }
+
+  private static RawKafkaConnection connect() throws IOException {
+    return new RawKafkaConnection(kafka.port(), 10_000);
+  }
+
+  private static long endOffset(String name) {
+    return TestNode.await(kafka.courant().latestOffset(new TopicPartition(name, 0)));
+  }
+
+  private static void assertStillServing() throws IOException {
+    try (RawKafkaConnection c = connect()) {
+      c.send(ApiKeys.API_VERSIONS, (short) 3, 1, new ApiVersionsRequestData().setClientSoftwareName("t").setClientSoftwareVersion("1"));
+      ApiVersionsResponseData r = (ApiVersionsResponseData) c.receive(ApiKeys.API_VERSIONS, (short) 3).body();
+      assertEquals(0, r.errorCode(), "a new connection is still answered");
+    }
+  }
+
+  private static ProduceRequestData produce(String name, short acks, byte[] batch) {
+    ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+    topics.add(new ProduceRequestData.TopicProduceData().setName(name).setPartitionData(List.of(
+        new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(MemoryRecords.readableRecords(ByteBuffer.wrap(batch))))));
+    return new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000).setTopicData(topics);
+  }
+
+  private static ProduceResponseData.PartitionProduceResponse produced(RawKafkaConnection c, int correlationId) throws IOException {
+    var r = c.receive(ApiKeys.PRODUCE, (short) 9);
+    assertEquals(correlationId, r.correlationId());
+    return ((ProduceResponseData) r.body()).responses().iterator().next().partitionResponses().get(0);
+  }
+
+  private static FetchRequestData fetch(String name, long offset, int maxWaitMs) {
+    return new FetchRequestData().setReplicaId(-1).setMaxWaitMs(maxWaitMs).setMinBytes(1).setMaxBytes(1 << 20)
+        .setSessionId(0).setSessionEpoch(-1).setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(name).setPartitions(List.of(
+            new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(offset).setPartitionMaxBytes(1 << 20)))));
+  }
+
+  /** A frame whose header says {@code version} (the body written in {@code bodyVersion}). */
+  private static byte[] withVersion(byte[] frame, short version) {
+    ByteBuffer.wrap(frame).putShort(6, version);
+    return frame;
+  }
+
+  @Test
+  void apiVersionsAdvertisesProduceFromV0AndAnswersATooNewVersionInV0() throws Exception {
+    try (RawKafkaConnection c = connect()) {
+      c.send(ApiKeys.API_VERSIONS, (short) 3, 1, new ApiVersionsRequestData().setClientSoftwareName("t").setClientSoftwareVersion("1"));
+      ApiVersionsResponseData r = (ApiVersionsResponseData) c.receive(ApiKeys.API_VERSIONS, (short) 3).body();
+      var produce = r.apiKeys().find(ApiKeys.PRODUCE.id);
+      assertEquals(0, produce.minVersion(), "librdkafka needs Produce advertised from v0");
+      assertEquals(13, produce.maxVersion());
+      assertEquals(18, r.apiKeys().find(ApiKeys.FETCH.id).maxVersion());
+      assertEquals(null, r.apiKeys().find(ApiKeys.LEADER_AND_ISR.id), "only what Courant serves is advertised");
+
+      byte[] tooNew = withVersion(RawKafkaConnection.request(ApiKeys.API_VERSIONS, (short) 3, 2,
+          new ApiVersionsRequestData().setClientSoftwareName("t").setClientSoftwareVersion("1")), (short) 99);
+      c.send(tooNew);
+      var fallback = c.receive(ApiKeys.API_VERSIONS, (short) 0);
+      assertEquals(2, fallback.correlationId());
+      ApiVersionsResponseData v0 = (ApiVersionsResponseData) fallback.body();
+      assertEquals(35, v0.errorCode(), "UNSUPPORTED_VERSION");
+      assertEquals(4, v0.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion(), "and the ApiVersions versions to retry with");
+    }
+  }
+
+  @Test
+  void anUnknownApiKeyClosesTheConnection() throws Exception {
+    try (RawKafkaConnection c = connect()) {
+      byte[] frame = RawKafkaConnection.request(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData().setTopics(null));
+      ByteBuffer.wrap(frame).putShort(4, (short) 4242);
+      c.send(frame);
+      assertTrue(c.closedByServer());
+    }
+    assertStillServing();
+  }
+
+  @Test
+  void anUnsupportedVersionClosesTheConnection() throws Exception {
+    try (RawKafkaConnection c = connect()) {
+      c.send(withVersion(RawKafkaConnection.request(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData().setTopics(null)),
+          (short) 99));
+      assertTrue(c.closedByServer());
+    }
+    try (RawKafkaConnection c = connect()) {
+      c.send(withVersion(RawKafkaConnection.request(ApiKeys.FETCH, (short) 4, 1, fetch(topic, 0, 0)), (short) 3));
+      assertTrue(c.closedByServer(), "Fetch below v4 is not served");
+    }
+    assertStillServing();
+  }
+
+  @Test
+  void aMalformedBodyClosesTheConnection() throws Exception {
+    try (RawKafkaConnection c = connect()) {
+      byte[] frame = RawKafkaConnection.request(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData().setTopics(null));
+      byte[] truncated = java.util.Arrays.copyOf(frame, frame.length + 7);
+      ByteBuffer.wrap(truncated).putInt(0, truncated.length - 4).put(frame.length, (byte) 0x7f).put(frame.length + 1, (byte) 0x7f);
+      c.send(truncated);
+      assertTrue(c.closedByServer(), "trailing garbage after the body");
+    }
+    try (RawKafkaConnection c = connect()) {
+      c.send(new byte[] {0, 0, 0, 3, 0, 3, 0});
+      assertTrue(c.closedByServer(), "a frame too short for a header");
+    }
+    assertStillServing();
+  }
+
+  @Test
+  void anOversizedOrNegativeFrameClosesTheConnectionWithoutReadingIt() throws Exception {
+    try (RawKafkaConnection c = connect()) {
+      c.send(ByteBuffer.allocate(4).putInt(MAX_FRAME + 1).array());
+      assertTrue(c.closedByServer(), "the length alone is enough to refuse it");
+    }
+    try (RawKafkaConnection c = connect()) {
+      c.send(ByteBuffer.allocate(4).putInt(-5).array());
+      assertTrue(c.closedByServer());
+    }
+    assertStillServing();
+  }
+
+  @Test
+  void aCorruptBatchIsRefusedAndNothingIsWritten() throws Exception {
+    long before = endOffset(topic);
+    byte[] batch = Batches.idempotent(-1, (short) -1, -1, "good", "record");
+    batch[batch.length - 2] ^= 0x55; // inside the CRC-protected records
+    try (RawKafkaConnection c = connect()) {
+      c.send(ApiKeys.PRODUCE, (short) 9, 1, produce(topic, (short) -1, batch));
+      assertEquals(2, produced(c, 1).errorCode(), "CORRUPT_MESSAGE");
+    }
+    assertEquals(before, endOffset(topic));
+  }
+
+  @Test
+  void acksZeroGetsNoResponseAndResponsesComeInRequestOrder() throws Exception {
+    String empty = TestNode.uniqueTopic("wire-empty");
+    TestNode.await(kafka.courant().createTopic(new NewTopic(empty, 1)));
+    long before = endOffset(topic);
+    try (RawKafkaConnection c = connect()) {
+      c.send(ApiKeys.PRODUCE, (short) 9, 1, produce(topic, (short) 0, Batches.idempotent(-1, (short) -1, -1, "fire-and-forget")));
+      long start = System.nanoTime();
+      c.send(ApiKeys.FETCH, (short) 12, 2, fetch(empty, 0, 1500)); // waits: nothing to read
+      c.send(ApiKeys.API_VERSIONS, (short) 3, 3, new ApiVersionsRequestData().setClientSoftwareName("t").setClientSoftwareVersion("1"));
+      var first = c.receive(ApiKeys.FETCH, (short) 12);
+      assertEquals(2, first.correlationId(), "no response for acks=0; the long poll answers before the later ApiVersions");
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(1000), "the fetch waited for data");
+      assertEquals(0, ((FetchResponseData) first.body()).responses().get(0).partitions().get(0).errorCode());
+      assertEquals(3, c.receive(ApiKeys.API_VERSIONS, (short) 3).correlationId());
+    }
+    Await.until("the acks=0 record being written", Duration.ofSeconds(10), () -> endOffset(topic) == before + 1);
+  }
+
+  @Test
+  void anIdempotentRetryGetsTheOriginalOffsetsAndASequenceGapIsRefused() throws Exception {
+    long producerId = 7_000_000_000L + new Random().nextInt(1_000_000);
+    byte[] batch = Batches.idempotent(producerId, (short) 0, 0, "once", "only");
+    try (RawKafkaConnection c = connect()) {
+      c.send(ApiKeys.PRODUCE, (short) 9, 1, produce(topic, (short) -1, batch));
+      var first = produced(c, 1);
+      assertEquals(0, first.errorCode());
+      c.send(ApiKeys.PRODUCE, (short) 9, 2, produce(topic, (short) -1, batch));
+      var retry = produced(c, 2);
+      assertEquals(0, retry.errorCode());
+      assertEquals(first.baseOffset(), retry.baseOffset(), "the retried batch is answered with its offsets, not stored again");
+      c.send(ApiKeys.PRODUCE, (short) 9, 3, produce(topic, (short) -1, Batches.idempotent(producerId, (short) 0, 5, "gap")));
+      assertEquals(45, produced(c, 3).errorCode(), "OUT_OF_ORDER_SEQUENCE_NUMBER");
+      assertEquals(first.baseOffset() + 2, endOffset(topic));
+    }
+  }
+
+  /** Valid requests that write nothing when mutated into other valid ones (no such topic, no auto-create). */
+  private static List<byte[]> fuzzSeeds() {
+    String none = "fuzz-none";
+    return List.of(
+        RawKafkaConnection.request(ApiKeys.API_VERSIONS, (short) 3, 1,
+            new ApiVersionsRequestData().setClientSoftwareName("fuzz").setClientSoftwareVersion("1")),
+        RawKafkaConnection.request(ApiKeys.METADATA, (short) 12, 2, new MetadataRequestData().setTopics(null)),
+        RawKafkaConnection.request(ApiKeys.PRODUCE, (short) 9, 3, produce(none, (short) -1, Batches.idempotent(-1, (short) -1, -1, "x"))),
+        RawKafkaConnection.request(ApiKeys.FETCH, (short) 12, 4, fetch(none, 0, 10)),
+        RawKafkaConnection.request(ApiKeys.LIST_OFFSETS, (short) 7, 5, new ListOffsetsRequestData().setReplicaId(-1).setTopics(List.of(
+            new ListOffsetsRequestData.ListOffsetsTopic().setName(none).setPartitions(List.of(
+                new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))))),
+        RawKafkaConnection.request(ApiKeys.HEARTBEAT, (short) 4, 6,
+            new HeartbeatRequestData().setGroupId("fuzz-group").setGenerationId(1).setMemberId("m")));
+  }
+
+  @Test
+  void randomAndMutatedFramesLeaveTheNodeHealthyAndWriteNothing() throws Exception {
+    Set<String> topicsBefore = TestNode.await(kafka.courant().listTopics()).stream().map(TopicDescription::name)
+        .collect(Collectors.toSet());
+    long endBefore = endOffset(topic);
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    List<byte[]> seeds = fuzzSeeds();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    int sent = 0;
+    while (sent < 1500 && System.nanoTime() < deadline) {
+      byte[] frame;
+      if (random.nextBoolean()) {
+        frame = new byte[4 + random.nextInt(64)];
+        random.nextBytes(frame);
+        if (random.nextBoolean()) {
+          ByteBuffer.wrap(frame).putInt(0, frame.length - 4);
+        }
+      } else {
+        frame = seeds.get(random.nextInt(seeds.size())).clone();
+        for (int flips = 1 + random.nextInt(6); flips > 0; flips--) {
+          frame[4 + random.nextInt(frame.length - 4)] = (byte) random.nextInt(256);
+        }
+      }
+      try (RawKafkaConnection c = new RawKafkaConnection(kafka.port(), 50)) {
+        c.send(frame);
+        c.closedByServer();
+      } catch (IOException e) {
+        // the server may close before the whole frame is written
+      }
+      sent++;
+    }
+    assertTrue(sent >= 100, "the fuzzer ran (seed " + seed + ")");
+    assertStillServing();
+    assertEquals(topicsBefore, TestNode.await(kafka.courant().listTopics()).stream().map(TopicDescription::name)
+        .collect(Collectors.toSet()), "no topic was created or deleted (seed " + seed + ")");
+    assertEquals(endBefore, endOffset(topic), "nothing was written (seed " + seed + ")");
+
+    try (KafkaProducer<String, String> producer = kafka.producer(Map.of());
+        KafkaConsumer<String, String> consumer = kafka.consumer(Map.of())) {
+      producer.send(new ProducerRecord<>(topic, "after", "fuzz")).get(30, TimeUnit.SECONDS);
+      var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, endBefore);
+      var records = consumer.poll(Duration.ofSeconds(10));
+      assertFalse(records.isEmpty(), "real clients still produce and consume (seed " + seed + ")");
+      assertNotNull(records.iterator().next().value());
+    }
+  }
+}
