@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.courant.client.NewTopic;
-import io.courant.topic.TopicDescription;
 import io.courant.client.TopicPartition;
 import io.courant.testing.Await;
 import io.courant.testing.Batches;
 import io.courant.testing.TestNode;
+import io.courant.topic.TopicDescription;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,21 +19,65 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,6 +266,160 @@ class KafkaWireProtocolTest {
       c.send(ApiKeys.PRODUCE, (short) 9, 3, produce(topic, (short) -1, Batches.idempotent(producerId, (short) 0, 5, "gap")));
       assertEquals(45, produced(c, 3).errorCode(), "OUT_OF_ORDER_SEQUENCE_NUMBER");
       assertEquals(first.baseOffset() + 2, endOffset(topic));
+    }
+  }
+
+  @Test
+  void everyServedVersionOfMetadataProduceFetchAndListOffsetsIsAnswered() throws Exception {
+    UUID id = TestNode.await(kafka.courant().describeTopic(topic)).topicId();
+    Uuid topicId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    try (RawKafkaConnection c = connect()) {
+      int correlation = 0;
+      for (short v = ApiKeys.METADATA.oldestVersion(); v <= ApiKeys.METADATA.latestVersion(); v++) {
+        c.send(ApiKeys.METADATA, v, ++correlation, new MetadataRequestData().setAllowAutoTopicCreation(v < 4).setTopics(List.of(
+            new MetadataRequestData.MetadataRequestTopic().setName(topic))));
+        var r = (MetadataResponseData) c.receive(ApiKeys.METADATA, v).body();
+        assertEquals(0, r.topics().find(topic).errorCode(), "Metadata v" + v);
+        assertEquals(v >= 10 ? topicId : Uuid.ZERO_UUID, r.topics().find(topic).topicId(), "Metadata v" + v);
+      }
+      for (short v = ApiKeys.PRODUCE.oldestVersion(); v <= ApiKeys.PRODUCE.latestVersion(); v++) {
+        ProduceRequestData req = produce(topic, (short) -1, Batches.idempotent(-1, (short) -1, -1, "v" + v));
+        if (v >= 13) {
+          req.topicData().iterator().next().setName("").setTopicId(topicId);
+        }
+        c.send(ApiKeys.PRODUCE, v, ++correlation, req);
+        var r = (ProduceResponseData) c.receive(ApiKeys.PRODUCE, v).body();
+        assertEquals(0, r.responses().iterator().next().partitionResponses().get(0).errorCode(), "Produce v" + v);
+      }
+      for (short v = ApiKeys.FETCH.oldestVersion(); v <= ApiKeys.FETCH.latestVersion(); v++) {
+        FetchRequestData req = fetch(topic, 0, 0);
+        if (v >= 13) {
+          req.topics().get(0).setTopic("").setTopicId(topicId);
+        }
+        c.send(ApiKeys.FETCH, v, ++correlation, req);
+        var r = (FetchResponseData) c.receive(ApiKeys.FETCH, v).body();
+        var partition = r.responses().get(0).partitions().get(0);
+        assertEquals(0, partition.errorCode(), "Fetch v" + v);
+        assertTrue(partition.records().sizeInBytes() > 0, "Fetch v" + v + " returns the stored batches");
+      }
+      for (short v = ApiKeys.LIST_OFFSETS.oldestVersion(); v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {
+        c.send(ApiKeys.LIST_OFFSETS, v, ++correlation, new ListOffsetsRequestData().setReplicaId(-1).setTopics(List.of(
+            new ListOffsetsRequestData.ListOffsetsTopic().setName(topic).setPartitions(List.of(
+                new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1))))));
+        var r = (ListOffsetsResponseData) c.receive(ApiKeys.LIST_OFFSETS, v).body();
+        assertEquals(0, r.topics().get(0).partitions().get(0).errorCode(), "ListOffsets v" + v);
+        assertEquals(endOffset(topic), r.topics().get(0).partitions().get(0).offset(), "ListOffsets v" + v);
+      }
+    }
+  }
+
+  /** Sends {@code body(v)} in every version of {@code api} and checks each response's error code. */
+  private static void everyVersion(RawKafkaConnection c, ApiKeys api, IntFunction<ApiMessage> body,
+      ToIntFunction<ApiMessage> errorOf, int expectedError) throws IOException {
+    for (short v = api.oldestVersion(); v <= api.latestVersion(); v++) {
+      c.send(api, v, 1000 + v, body.apply(v));
+      var r = c.receive(api, v);
+      assertEquals(1000 + v, r.correlationId());
+      assertEquals(expectedError, errorOf.applyAsInt(r.body()), api + " v" + v);
+    }
+  }
+
+  @Test
+  void everyServedVersionOfTheGroupAndAdminApisIsAnswered() throws Exception {
+    String group = TestNode.uniqueTopic("versions-g");
+    UUID id = TestNode.await(kafka.courant().describeTopic(topic)).topicId();
+    Uuid topicId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    try (RawKafkaConnection c = connect()) {
+      everyVersion(c, ApiKeys.FIND_COORDINATOR, v -> v < 4 ? new FindCoordinatorRequestData().setKey(group)
+              : new FindCoordinatorRequestData().setCoordinatorKeys(List.of(group)),
+          m -> { var r = (FindCoordinatorResponseData) m;
+            return r.coordinators().isEmpty() ? r.errorCode() : r.coordinators().get(0).errorCode(); }, 0);
+      everyVersion(c, ApiKeys.OFFSET_COMMIT, v -> new OffsetCommitRequestData().setGroupId(group)
+              .setGenerationIdOrMemberEpoch(-1).setMemberId("").setTopics(List.of(new OffsetCommitRequestData
+                  .OffsetCommitRequestTopic().setName(topic).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID).setPartitions(List.of(new OffsetCommitRequestData
+                      .OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(v))))),
+          m -> ((OffsetCommitResponseData) m).topics().get(0).partitions().get(0).errorCode(), 0);
+      everyVersion(c, ApiKeys.OFFSET_FETCH, v -> v < 8
+              ? new OffsetFetchRequestData().setGroupId(group).setTopics(v < 2 ? List.of(
+                  new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(topic)
+                      .setPartitionIndexes(List.of(0))) : null)
+              : new OffsetFetchRequestData().setGroups(List.of(
+                  new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group).setTopics(null))),
+          m -> { var r = (OffsetFetchResponseData) m;
+            long offset = r.groups().isEmpty() ? r.topics().get(0).partitions().get(0).committedOffset()
+                : r.groups().get(0).topics().get(0).partitions().get(0).committedOffset();
+            return offset == ApiKeys.OFFSET_COMMIT.latestVersion() ? 0 : -1; }, 0);
+      everyVersion(c, ApiKeys.JOIN_GROUP, v -> new JoinGroupRequestData().setGroupId(group)
+              .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000).setMemberId("").setProtocolType("consumer"),
+          m -> ((JoinGroupResponseData) m).errorCode(), 23); // no protocols: INCONSISTENT_GROUP_PROTOCOL
+      everyVersion(c, ApiKeys.SYNC_GROUP, v -> new SyncGroupRequestData().setGroupId(group)
+              .setGenerationId(1).setMemberId("nobody").setProtocolType("consumer").setProtocolName("range"),
+          m -> ((SyncGroupResponseData) m).errorCode(), 25); // UNKNOWN_MEMBER_ID
+      everyVersion(c, ApiKeys.HEARTBEAT, v -> new HeartbeatRequestData().setGroupId(group).setGenerationId(1).setMemberId("nobody"),
+          m -> ((HeartbeatResponseData) m).errorCode(), 25);
+      everyVersion(c, ApiKeys.LEAVE_GROUP, v -> v < 3 ? new LeaveGroupRequestData().setGroupId(group)
+              .setMemberId("nobody") : new LeaveGroupRequestData().setGroupId(group).setMembers(List.of(
+                  new LeaveGroupRequestData.MemberIdentity().setMemberId("nobody"))),
+          m -> { var r = (LeaveGroupResponseData) m;
+            return r.members().isEmpty() ? r.errorCode() : r.members().get(0).errorCode(); }, 25);
+      everyVersion(c, ApiKeys.DESCRIBE_GROUPS, v -> new DescribeGroupsRequestData().setGroups(List.of(group)),
+          m -> ((DescribeGroupsResponseData) m).groups().get(0).errorCode(), 0);
+      everyVersion(c, ApiKeys.LIST_GROUPS, v -> new ListGroupsRequestData(),
+          m -> ((ListGroupsResponseData) m).groups().stream().anyMatch(g -> g.groupId().equals(group)) ? 0 : -1, 0);
+      everyVersion(c, ApiKeys.INIT_PRODUCER_ID, v -> new InitProducerIdRequestData().setTransactionalId(null)
+              .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1),
+          m -> ((InitProducerIdResponseData) m).producerId() > 0 ? 0 : -1, 0);
+      everyVersion(c, ApiKeys.DESCRIBE_CLUSTER, v -> new DescribeClusterRequestData(),
+          m -> ((DescribeClusterResponseData) m).brokers().size() == 1 ? 0 : -1, 0);
+      everyVersion(c, ApiKeys.DESCRIBE_CONFIGS, v -> new DescribeConfigsRequestData().setResources(List.of(
+              new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2)
+                  .setResourceName(topic).setConfigurationKeys(null))),
+          m -> ((DescribeConfigsResponseData) m).results().get(0).configs().isEmpty() ? -1 : 0, 0);
+      everyVersion(c, ApiKeys.CREATE_TOPICS, v -> {
+            var topics = new CreateTopicsRequestData.CreatableTopicCollection();
+            topics.add(new CreateTopicsRequestData.CreatableTopic().setName(topic + "-v" + v)
+                .setNumPartitions(1).setReplicationFactor((short) 1));
+            return new CreateTopicsRequestData().setTopics(topics).setTimeoutMs(30_000);
+          },
+          m -> ((CreateTopicsResponseData) m).topics().iterator().next().errorCode(), 0);
+      everyVersion(c, ApiKeys.CREATE_PARTITIONS, v -> {
+            var topics = new CreatePartitionsRequestData.CreatePartitionsTopicCollection();
+            topics.add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName(topic + "-v2")
+                .setCount(2 + v).setAssignments(null));
+            return new CreatePartitionsRequestData().setTopics(topics).setTimeoutMs(30_000);
+          },
+          m -> ((CreatePartitionsResponseData) m).results().get(0).errorCode(), 0);
+      everyVersion(c, ApiKeys.INCREMENTAL_ALTER_CONFIGS, v -> {
+            var configs = new IncrementalAlterConfigsRequestData.AlterableConfigCollection();
+            configs.add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("retention.ms")
+                .setConfigOperation((byte) 0).setValue(String.valueOf(60_000 + v)));
+            var resources = new IncrementalAlterConfigsRequestData.AlterConfigsResourceCollection();
+            resources.add(new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                .setResourceType((byte) 2).setResourceName(topic + "-v2").setConfigs(configs));
+            return new IncrementalAlterConfigsRequestData().setResources(resources);
+          },
+          m -> ((IncrementalAlterConfigsResponseData) m).responses().get(0).errorCode(), 0);
+      everyVersion(c, ApiKeys.DELETE_RECORDS, v -> new DeleteRecordsRequestData().setTimeoutMs(1000)
+              .setTopics(List.of(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic)
+                  .setPartitions(List.of(new DeleteRecordsRequestData.DeleteRecordsPartition()
+                      .setPartitionIndex(0).setOffset(1))))),
+          m -> ((DeleteRecordsResponseData) m).topics().iterator().next().partitions().iterator().next()
+              .errorCode(), 44); // POLICY_VIOLATION
+      everyVersion(c, ApiKeys.OFFSET_DELETE, v -> {
+            var topics = new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+            topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(topic).setPartitions(
+                List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+            return new OffsetDeleteRequestData().setGroupId(group).setTopics(topics);
+          },
+          m -> ((OffsetDeleteResponseData) m).errorCode(), 0);
+      everyVersion(c, ApiKeys.DELETE_GROUPS, v -> new DeleteGroupsRequestData().setGroupsNames(
+              List.of("never-" + group)),
+          m -> ((DeleteGroupsResponseData) m).results().iterator().next().errorCode(), 69);
+      everyVersion(c, ApiKeys.DELETE_TOPICS, v -> v < 6
+              ? new DeleteTopicsRequestData().setTopicNames(List.of(topic + "-v" + (v + 1)))
+              : new DeleteTopicsRequestData().setTopics(List.of(
+                  new DeleteTopicsRequestData.DeleteTopicState().setName(topic + "-v" + (v + 1)))),
+          m -> ((DeleteTopicsResponseData) m).responses().iterator().next().errorCode(), 0);
     }
   }
 
