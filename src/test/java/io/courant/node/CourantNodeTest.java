@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CourantNodeTest {
 
   @Test
-  void aNodeAnswersHealthAndReadinessOverHttpAndStopsCleanly() throws Exception {
+  void aNodeAnswersHealthAndReadinessOverHttpAndKafkaClientsAndStopsCleanly() throws Exception {
     var config = ConfigFactory.parseString(
             "courant.cassandra.contact-points = [\"" + TestCassandra.contactPoint() + "\"]\n"
                 + "courant.http.port = 0\n"
@@ -35,6 +35,11 @@ class CourantNodeTest {
         return response.get().statusCode() == 200;
       });
       assertTrue(response.get().body().contains("ready"));
+      try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+          "127.0.0.1:" + node.kafkaPort()))) {
+        var brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(node.kafkaPort(), brokers.iterator().next().port(), "Kafka clients reach the node's listener");
+      }
     } finally {
       node.close();
     }
