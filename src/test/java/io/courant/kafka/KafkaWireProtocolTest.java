@@ -313,6 +313,67 @@ class KafkaWireProtocolTest {
     }
   }
 
+  private static JoinGroupRequestData join(String group, String memberId, byte[] metadata) {
+    JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+    protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
+    return new JoinGroupRequestData().setGroupId(group).setMemberId(memberId).setProtocolType("consumer").setProtocols(protocols)
+        .setSessionTimeoutMs(2_000).setRebalanceTimeoutMs(2_000);
+  }
+
+  /** Joins as a new member (MEMBER_ID_REQUIRED first, as Kafka asks of v4+ clients); returns the join phase's answer. */
+  private static JoinGroupResponseData joinAsNewMember(RawKafkaConnection c, String group, byte[] metadata) throws IOException {
+    c.send(ApiKeys.JOIN_GROUP, (short) 9, 1, join(group, "", metadata));
+    JoinGroupResponseData first = (JoinGroupResponseData) c.receive(ApiKeys.JOIN_GROUP, (short) 9).body();
+    assertEquals(79, first.errorCode(), "MEMBER_ID_REQUIRED");
+    assertFalse(first.memberId().isEmpty());
+    c.send(ApiKeys.JOIN_GROUP, (short) 9, 2, join(group, first.memberId(), metadata));
+    JoinGroupResponseData joined = (JoinGroupResponseData) c.receive(ApiKeys.JOIN_GROUP, (short) 9).body();
+    assertEquals(0, joined.errorCode());
+    assertEquals(first.memberId(), joined.memberId());
+    return joined;
+  }
+
+  @Test
+  void aMemberThatStopsHeartbeatingIsDroppedAndTheNextGenerationGoesOnWithout() throws Exception {
+    String group = TestNode.uniqueTopic("expiry-g");
+    try (RawKafkaConnection a = connect(); RawKafkaConnection b = connect()) {
+      JoinGroupResponseData first = joinAsNewMember(a, group, new byte[] {1, 2, 3});
+      assertEquals(first.memberId(), first.leader(), "the only member leads");
+      assertEquals(1, first.members().size());
+      assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), toList(first.members().get(0).metadata()), "metadata passes through as sent");
+      a.send(ApiKeys.SYNC_GROUP, (short) 5, 3, new SyncGroupRequestData().setGroupId(group).setGenerationId(first.generationId())
+          .setMemberId(first.memberId()).setProtocolType("consumer").setProtocolName("range").setAssignments(List.of(
+              new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(first.memberId()).setAssignment(new byte[] {9, 8}))));
+      assertEquals(List.of((byte) 9, (byte) 8), toList(((SyncGroupResponseData) a.receive(ApiKeys.SYNC_GROUP, (short) 5).body())
+          .assignment()), "the leader's assignment comes back as it was encoded");
+
+      // b joins; a neither heartbeats nor rejoins: once its session / rebalance timeout (2 s) is over,
+      // the join barrier lets b through alone, in the next generation.
+      long start = System.nanoTime();
+      JoinGroupResponseData second = joinAsNewMember(b, group, new byte[] {4});
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(1_500), "the barrier waited for the silent member");
+      assertEquals(first.generationId() + 1, second.generationId());
+      assertEquals(second.memberId(), second.leader());
+      assertEquals(1, second.members().size(), "the silent member was dropped");
+
+      a.send(ApiKeys.HEARTBEAT, (short) 4, 4, new HeartbeatRequestData().setGroupId(group).setGenerationId(first.generationId())
+          .setMemberId(first.memberId()));
+      assertEquals(25, ((HeartbeatResponseData) a.receive(ApiKeys.HEARTBEAT, (short) 4).body()).errorCode(), "UNKNOWN_MEMBER_ID");
+      b.send(ApiKeys.HEARTBEAT, (short) 4, 5, new HeartbeatRequestData().setGroupId(group).setGenerationId(first.generationId())
+          .setMemberId(second.memberId()));
+      assertEquals(22, ((HeartbeatResponseData) b.receive(ApiKeys.HEARTBEAT, (short) 4).body()).errorCode(),
+          "ILLEGAL_GENERATION for an old generation");
+    }
+  }
+
+  private static List<Byte> toList(byte[] bytes) {
+    List<Byte> out = new java.util.ArrayList<>();
+    for (byte x : bytes) {
+      out.add(x);
+    }
+    return out;
+  }
+
   /** Sends {@code body(v)} in every version of {@code api} and checks each response's error code. */
   private static void everyVersion(RawKafkaConnection c, ApiKeys api, IntFunction<ApiMessage> body,
       ToIntFunction<ApiMessage> errorOf, int expectedError) throws IOException {
