@@ -15,6 +15,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The APIs Courant serves over Kafka's protocol, with the versions it accepts, and the dispatch of
@@ -31,6 +33,8 @@ final class KafkaApis {
   }
 
   private record Api(short minVersion, short maxVersion, Handler handler) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaApis.class);
 
   private final Map<ApiKeys, Api> apis;
   private final ApiVersionsResponseData.ApiVersionCollection advertised = new ApiVersionsResponseData.ApiVersionCollection();
@@ -101,7 +105,7 @@ final class KafkaApis {
             + served.maxVersion() + ")");
       }
       KafkaRequest request = Wire.parse(api, frame, connection);
-      return served.handler().handle(request)
+      return answer(served.handler(), request)
           .exceptionally(failure -> errorResponse(request, failure))
           .thenApply(body -> body == null ? Optional.empty()
               : Optional.of(Wire.serialize(api, request.version(), request.correlationId(), body)));
@@ -111,8 +115,20 @@ final class KafkaApis {
     }
   }
 
+  /** The handler's answer; a handler that throws answers with the error, as Kafka's broker does. */
+  private static CompletionStage<ApiMessage> answer(Handler handler, KafkaRequest request) {
+    try {
+      return handler.handle(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Kafka's generic error response of the request's API: the failure's code on every entry. */
   private static ApiMessage errorResponse(KafkaRequest request, Throwable failure) {
+    if (KafkaErrors.of(failure) == io.courant.ErrorCode.UNKNOWN_SERVER_ERROR) {
+      LOG.warn("{} v{} from client '{}' failed", request.api(), request.version(), request.clientId(), KafkaErrors.unwrap(failure));
+    }
     return request.request().getErrorResponse(0, Errors.forCode(KafkaErrors.codeOf(failure)).exception(KafkaErrors.message(failure)))
         .data();
   }
