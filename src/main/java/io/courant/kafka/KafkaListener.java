@@ -23,6 +23,9 @@ import org.apache.pekko.stream.javadsl.Tcp;
  * }</pre>
  */
 public final class KafkaListener {
+  /** How long {@link #start} waits for the bind. */
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
   private final Tcp.ServerBinding binding;
 
   private KafkaListener(Tcp.ServerBinding binding) {
@@ -61,7 +64,4 @@ public final class KafkaListener {
   public CompletionStage<Done> stop() {
     return binding.unbind().thenApply(v -> Done.getInstance());
   }
-
-  /** How long {@link #start} waits for the bind. */
-  static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 }
