@@ -409,6 +409,16 @@ public final class Courant implements Extension {
   }
 
   /**
+   * Deletes an empty group's committed offsets of these partitions (Kafka's OffsetDelete).
+   *
+   * @throws GroupIdNotFoundException (in the stage) if the group does not exist; a {@link
+   *     CourantException} with {@code GROUP_SUBSCRIBED_TO_TOPIC} while it has members
+   */
+  public CompletionStage<Done> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    return group(groupId, r -> new GroupCoordinator.DeleteOffsets(partitions, r)).thenApply(reply -> Done.getInstance());
+  }
+
+  /**
    * Resets an empty group's committed offsets of these partitions, as {@code kafka-consumer-groups
    * --reset-offsets} does; returns the offsets set.
    */
@@ -591,8 +601,14 @@ public final class Courant implements Extension {
         .exceptionallyCompose(Courant::timeoutAsCourantError);
   }
 
-  /** Asks a group's coordinator (for {@link CourantConsumer}), with its raw reply. */
-  <R> CompletionStage<R> askGroup(String groupId, Function<ActorRef<R>, GroupCoordinator.Command> message, Duration timeout) {
+  /**
+   * Asks a group's coordinator directly, with its raw reply: for {@link CourantConsumer} and the
+   * Kafka wire protocol, which speak the coordinator's protocol ({@link GroupCoordinator}) as it is.
+   *
+   * @param timeout how long to wait for the reply (a JoinGroup waits for the whole join phase)
+   * @return the reply; fails with {@link TimeoutException} when none comes in time
+   */
+  public <R> CompletionStage<R> askGroup(String groupId, Function<ActorRef<R>, GroupCoordinator.Command> message, Duration timeout) {
     return sharding.entityRefFor(GroupCoordinator.ENTITY_KEY, groupId).ask(message::apply, timeout)
         .exceptionallyCompose(Courant::timeoutAsCourantError);
   }
