@@ -115,4 +115,56 @@ class KafkaConsumerGroupTest {
     assertEquals(15, seen.size(), "the consumer started at the offsets committed through the Java API");
     assertTrue(seen.contains("v80") && seen.contains("v91") && !seen.contains("v78"));
   }
+
+  @Test
+  void aKafkaConsumerAndCourantsOwnConsumerShareOneGroup() throws Exception {
+    int partitions = 4;
+    int n = 400;
+    String topic = produced("mixed", partitions, n);
+    String group = TestNode.uniqueTopic("mixed-group");
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    Set<Integer> kafkaPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<Integer> courantPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var kafkaSide = threads.submit(() -> {
+        try (KafkaConsumer<String, String> consumer = member(group)) {
+          consumer.subscribe(List.of(topic));
+          while (seen.size() < n && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+              seen.add(r.value());
+              kafkaPartitions.add(r.partition());
+            });
+          }
+        }
+        return null;
+      });
+      var courantSide = threads.submit(() -> {
+        try (io.courant.client.CourantConsumer consumer = new io.courant.client.CourantConsumer(kafka.node().system(),
+            io.courant.client.ConsumerSettings.create(group).with("auto.offset.reset", "earliest").with("max.poll.records", 40)
+                .with("heartbeat.interval.ms", 500).with("session.timeout.ms", 10_000))) {
+          consumer.subscribe(List.of(topic));
+          while (seen.size() < n && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+              seen.add(r.valueString());
+              courantPartitions.add(r.partition());
+            });
+          }
+        }
+        return null;
+      });
+      kafkaSide.get(90, TimeUnit.SECONDS);
+      courantSide.get(90, TimeUnit.SECONDS);
+    } finally {
+      threads.shutdownNow();
+    }
+    assertEquals(n, seen.size(), "every record read once");
+    assertEquals(n, new HashSet<>(seen).size(), "no record read twice");
+    assertTrue(!kafkaPartitions.isEmpty() && !courantPartitions.isEmpty(),
+        "both members held partitions: kafka " + kafkaPartitions + ", courant " + courantPartitions);
+    Set<Integer> overlap = new HashSet<>(kafkaPartitions);
+    overlap.retainAll(courantPartitions);
+    assertTrue(overlap.isEmpty(), "no partition read by both: " + overlap);
+  }
 }

@@ -461,11 +461,11 @@ class KafkaWireProtocolTest {
           },
           m -> ((IncrementalAlterConfigsResponseData) m).responses().get(0).errorCode(), 0);
       everyVersion(c, ApiKeys.DELETE_RECORDS, v -> new DeleteRecordsRequestData().setTimeoutMs(1000)
-              .setTopics(List.of(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic)
+              .setTopics(List.of(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic + "-v2")
                   .setPartitions(List.of(new DeleteRecordsRequestData.DeleteRecordsPartition()
-                      .setPartitionIndex(0).setOffset(1))))),
+                      .setPartitionIndex(0).setOffset(-1))))),
           m -> ((DeleteRecordsResponseData) m).topics().iterator().next().partitions().iterator().next()
-              .errorCode(), 44); // POLICY_VIOLATION
+              .errorCode(), 0); // -1: up to the log end
       everyVersion(c, ApiKeys.OFFSET_DELETE, v -> {
             var topics = new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
             topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(topic).setPartitions(

@@ -6,6 +6,7 @@ import io.courant.client.CourantException;
 import io.courant.topic.TopicConfigs;
 import io.courant.topic.TopicController;
 import io.courant.topic.TopicDescription;
+import io.courant.client.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,9 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Topic administration over Kafka's protocol, on Courant's topic controller: CreateTopics,
- * DeleteTopics, CreatePartitions, DescribeConfigs, IncrementalAlterConfigs. DeleteRecords is
- * answered with POLICY_VIOLATION: Courant's partition log cannot move its start offset on request
- * yet.
+ * DeleteTopics, CreatePartitions, DescribeConfigs, IncrementalAlterConfigs, DeleteRecords (the
+ * partition's log start moves, as with {@code Courant.deleteRecords}).
  */
 final class AdminApis {
   /** Kafka's config resource types (DescribeConfigs, IncrementalAlterConfigs). */
@@ -265,13 +265,26 @@ final class AdminApis {
 
   CompletionStage<ApiMessage> deleteRecords(KafkaRequest r) {
     DeleteRecordsRequestData req = r.body();
-    DeleteRecordsResponseData out = new DeleteRecordsResponseData();
+    List<CompletableFuture<DeleteRecordsResponseData.DeleteRecordsTopicResult>> topics = new ArrayList<>();
     for (DeleteRecordsRequestData.DeleteRecordsTopic t : req.topics()) {
-      var topic = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(t.name());
-      t.partitions().forEach(p -> topic.partitions().add(new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
-          .setPartitionIndex(p.partitionIndex()).setLowWatermark(-1).setErrorCode(KafkaErrors.code(ErrorCode.POLICY_VIOLATION))));
-      out.topics().add(topic);
+      List<CompletableFuture<DeleteRecordsResponseData.DeleteRecordsPartitionResult>> partitions = new ArrayList<>();
+      for (DeleteRecordsRequestData.DeleteRecordsPartition p : t.partitions()) {
+        partitions.add(courant.deleteRecords(new TopicPartition(t.name(), p.partitionIndex()), p.offset()).handle((low, failure) -> {
+          var result = new DeleteRecordsResponseData.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
+          return failure != null ? result.setLowWatermark(-1).setErrorCode(KafkaErrors.codeOf(failure)) : result.setLowWatermark(low);
+        }).toCompletableFuture());
+      }
+      topics.add(Futures.all(partitions).thenApply(results -> {
+        var topic = new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(t.name());
+        results.forEach(topic.partitions()::add);
+        return topic;
+      }).toCompletableFuture());
     }
-    return CompletableFuture.completedFuture(out);
+    return Futures.all(topics).thenApply(results -> {
+      DeleteRecordsResponseData out = new DeleteRecordsResponseData();
+      results.forEach(out.topics()::add);
+      return out;
+    });
   }
+
 }
