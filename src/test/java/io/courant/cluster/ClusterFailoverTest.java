@@ -110,7 +110,7 @@ class ClusterFailoverTest {
     }
   }
 
-  private static int upMembers(Cluster cluster) {
+  static int upMembers(Cluster cluster) {
     int up = 0;
     for (var m : cluster.state().getMembers()) {
       if (m.status() == MemberStatus.up()) {
@@ -121,7 +121,7 @@ class ClusterFailoverTest {
   }
 
   /** A partition of the topic whose shard is hosted by the node at {@code address}. */
-  private static Optional<Integer> partitionOn(TestNode node, UUID topicId, String address) {
+  static Optional<Integer> partitionOn(TestNode node, UUID topicId, String address) {
     ShardRegion.ClusterShardingStats stats = await(AskPattern.ask(ClusterSharding.get(node.system()).shardState(),
         (org.apache.pekko.actor.typed.ActorRef<ShardRegion.ClusterShardingStats> replyTo) ->
             new GetClusterShardingStats(Partition.ENTITY_KEY, Duration.ofSeconds(5), replyTo),
@@ -158,7 +158,7 @@ class ClusterFailoverTest {
     }
   }
 
-  private static List<String> values(Courant courant, TopicPartition tp) {
+  static List<String> values(Courant courant, TopicPartition tp) {
     List<String> out = new ArrayList<>();
     long offset = await(courant.earliestOffset(tp));
     long end = await(courant.latestOffset(tp));

@@ -25,6 +25,10 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  * on a node first claims it in {@code partition_owners} with a lightweight transaction; if another
  * node owned it, it waits until that node's lease row has expired (that node can no longer write)
  * and only then recovers its log from the journal.
+ *
+ * <p>A lease that ran out is never revived for the partitions that held it: renewing after a gap of
+ * a whole TTL (the node was paused or cut off) starts a new lease epoch, and a partition writes only
+ * under the epoch it was claimed in. Its partitions stop and must be claimed again.
  */
 public final class NodeLease implements Extension {
   private static final ExtensionId<NodeLease> ID = new ExtensionId<>() {
@@ -46,6 +50,7 @@ public final class NodeLease implements Extension {
   private final String nodeId;
   private final CompletionStage<CqlSession> session;
   private final AtomicLong confirmedSendNanos = new AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
+  private volatile long epoch;
 
   private NodeLease(ActorSystem<?> system) {
     this.system = system;
@@ -94,8 +99,11 @@ public final class NodeLease implements Extension {
         .thenApply(x -> s);
   }
 
-  private void renew() {
+  private synchronized void renew() {
     long sent = System.nanoTime();
+    if (sent - confirmedSendNanos.get() >= ttl.toNanos()) {
+      epoch++; // the lease ran out (or never was): whatever was claimed under it is lost
+    }
     session.thenCompose(s -> s.executeAsync(SimpleStatement.newInstance(
             "INSERT INTO " + keyspace + ".node_leases (node) VALUES (?) USING TTL ?", nodeId, (int) Math.max(1, ttl.toSeconds()))))
         .whenComplete((ok, failure) -> {
@@ -117,14 +125,24 @@ public final class NodeLease implements Extension {
     return enabled;
   }
 
+  /** The current lease epoch: a partition records it when it claims, and writes only under it. */
+  public long epoch() {
+    return epoch;
+  }
+
   /** Whether this node may write now: its lease was confirmed less than {@code ttl - safety-margin} ago. */
   public boolean holds() {
     return !enabled || System.nanoTime() - confirmedSendNanos.get() < ttl.minus(safetyMargin).toNanos();
   }
 
-  /** Whether the lease has run out: another node may own this node's partitions now. */
-  public boolean lapsed() {
-    return enabled && System.nanoTime() - confirmedSendNanos.get() >= ttl.toNanos();
+  /** Whether a partition claimed under {@code claimedEpoch} may write now. */
+  public boolean holds(long claimedEpoch) {
+    return !enabled || (claimedEpoch == epoch && holds());
+  }
+
+  /** Whether the lease a partition claimed under has run out: another node may own it now. */
+  public boolean lapsed(long claimedEpoch) {
+    return enabled && (claimedEpoch != epoch || System.nanoTime() - confirmedSendNanos.get() >= ttl.toNanos());
   }
 
   /**
@@ -141,6 +159,8 @@ public final class NodeLease implements Extension {
           var row = rows.one();
           Optional<String> previous = row == null ? Optional.empty() : Optional.ofNullable(row.getString("owner"));
           if (previous.isPresent() && previous.get().equals(nodeId)) {
+            // Claimed by this node before; still this node's unless its lease ran out meanwhile
+            // (then another node may have claimed it and given it back: the row says so).
             return CompletableFuture.completedFuture(holds());
           }
           CompletionStage<Boolean> previousGone = previous.isEmpty() ? CompletableFuture.completedFuture(true)

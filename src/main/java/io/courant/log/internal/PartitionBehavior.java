@@ -49,7 +49,7 @@ public final class PartitionBehavior {
 
   private record StartTimedOut() implements Command {}
 
-  private record Claimed(Boolean claimed, Throwable failure) implements Command {}
+  private record Claimed(Boolean claimed, long epoch, Throwable failure) implements Command {}
 
   private record RetryClaim() implements Command {}
 
@@ -107,6 +107,8 @@ public final class PartitionBehavior {
   private final PersistenceId persistenceId;
   private ActorRef<PartitionLog.Command> log;
   private final NodeLease lease;
+  /** The node lease epoch this partition was claimed under: it writes only while that lease holds. */
+  private long leaseEpoch = -1;
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
   private final TailCache readAhead;
@@ -178,6 +180,7 @@ public final class PartitionBehavior {
     return Behaviors.receive(Command.class)
         .onMessage(Claimed.class, m -> {
           if (Boolean.TRUE.equals(m.claimed())) {
+            leaseEpoch = m.epoch();
             recover();
           } else {
             if (m.failure() != null) {
@@ -225,7 +228,13 @@ public final class PartitionBehavior {
 
   /** Claims the partition for this node (fencing): waits until a previous owner's lease has run out. */
   private void claim() {
-    ctx.pipeToSelf(lease.claim(persistenceId.id()), Claimed::new);
+    long epoch = lease.epoch();
+    ctx.pipeToSelf(lease.claim(persistenceId.id()).thenApply(claimed -> {
+      if (claimed && lease.epoch() != epoch) {
+        return false; // the lease lapsed while claiming: claim again under the new one
+      }
+      return claimed;
+    }), (claimed, failure) -> new Claimed(claimed, epoch, failure));
   }
 
   /** Once the partition is this node's, its log recovers from the journal. */
@@ -360,10 +369,10 @@ public final class PartitionBehavior {
     if (inFlight != null || startInFlight >= 0 || compactedInFlight != null) {
       return;
     }
-    if (!lease.holds() && (pendingStart >= 0 || !pendingCompacted.isEmpty() || !pending.isEmpty())) {
+    if (!lease.holds(leaseEpoch) && (pendingStart >= 0 || !pendingCompacted.isEmpty() || !pending.isEmpty())) {
       // Fencing: this node's lease is not fresh enough to write. Wait for its renewal; once it has
       // run out, another node may own the partition: stop.
-      if (lease.lapsed()) {
+      if (lease.lapsed(leaseEpoch)) {
         ctx.getSelf().tell(new Fenced());
       } else {
         timers.startSingleTimer(new RetryWrite(), Duration.ofMillis(100));
