@@ -5,7 +5,6 @@ import static io.courant.testing.TestNode.uniqueTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.ConsumerRecord;
 import io.courant.client.Courant;
 import io.courant.client.FetchResult;
@@ -16,12 +15,10 @@ import io.courant.client.TopicPartition;
 import io.courant.log.Partition;
 import io.courant.testing.Await;
 import io.courant.testing.NodeProcess;
-import io.courant.testing.TestCassandra;
 import io.courant.testing.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,13 +43,10 @@ class ClusterFailoverTest {
 
   @Test
   void partitionsMoveOffAKilledNodeAndOffANodeThatLeaves() throws Exception {
-    int port = TestCassandra.freePorts()[0];
-    try (TestNode seed = TestNode.start(ConfigFactory.parseMap(Map.of(
-            "pekko.remote.artery.canonical.hostname", "127.0.0.1", "pekko.remote.artery.canonical.port", port)));
-        NodeProcess b = NodeProcess.start("failover-b", "127.0.0.2", "pekko://courant@127.0.0.1:" + port, List.of());
-        NodeProcess c = NodeProcess.start("failover-c", "127.0.0.3", "pekko://courant@127.0.0.1:" + port, List.of())) {
-      Cluster cluster = Cluster.get(seed.system());
-      Await.until("three nodes Up", Duration.ofSeconds(90), Duration.ofMillis(200), () -> upMembers(cluster) == 3);
+    try (ThreeNodes nodes = new ThreeNodes("failover")) {
+      TestNode seed = nodes.seed;
+      NodeProcess b = nodes.b;
+      NodeProcess c = nodes.c;
       Courant courant = seed.courant();
       String topic = uniqueTopic("failover");
       await(courant.createTopic(new NewTopic(topic, PARTITIONS)));
@@ -108,16 +100,6 @@ class ClusterFailoverTest {
       List<String> stored = values(courant, new TopicPartition(topic, onC));
       assertEquals(sent, stored.subList(1, stored.size()), "every acknowledged record, once, in order");
     }
-  }
-
-  static int upMembers(Cluster cluster) {
-    int up = 0;
-    for (var m : cluster.state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
   }
 
   /** A partition of the topic whose shard is hosted by the node at {@code address}. */

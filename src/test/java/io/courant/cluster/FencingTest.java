@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.ConsumerRecord;
 import io.courant.client.Courant;
 import io.courant.client.FetchResult;
@@ -29,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,14 +40,9 @@ import org.junit.jupiter.api.Test;
 class FencingTest {
   @Test
   void aPausedOwnerThatResumesAfterItsPartitionMovedWritesNothing() throws Exception {
-    int port = TestCassandra.freePorts()[0];
-    try (TestNode seed = TestNode.start(ConfigFactory.parseMap(Map.of(
-            "pekko.remote.artery.canonical.hostname", "127.0.0.1", "pekko.remote.artery.canonical.port", port)));
-        NodeProcess b = NodeProcess.start("fencing-b", "127.0.0.2", "pekko://courant@127.0.0.1:" + port, List.of());
-        NodeProcess c = NodeProcess.start("fencing-c", "127.0.0.3", "pekko://courant@127.0.0.1:" + port, List.of());
-        CqlSession cql = TestCassandra.connect(TestCassandra.contactPoint())) {
-      Await.until("three nodes Up", Duration.ofSeconds(90), Duration.ofMillis(200),
-          () -> ClusterFailoverTest.upMembers(Cluster.get(seed.system())) == 3);
+    try (ThreeNodes nodes = new ThreeNodes("fencing"); CqlSession cql = TestCassandra.connect(TestCassandra.contactPoint())) {
+      TestNode seed = nodes.seed;
+      NodeProcess b = nodes.b;
       Courant courant = seed.courant();
       String topic = uniqueTopic("fencing");
       await(courant.createTopic(new NewTopic(topic, 12)));
