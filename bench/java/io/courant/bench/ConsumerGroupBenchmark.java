@@ -1,7 +1,6 @@
 package io.courant.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.ConsumerRebalanceListener;
 import io.courant.client.ConsumerSettings;
 import io.courant.client.Courant;
@@ -36,10 +35,7 @@ public final class ConsumerGroupBenchmark {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
     long records = Long.parseLong(opts.getOrDefault("records", "8000000"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
-        .withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = BenchNode.freshConfig(home, "");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("records", records, "partitions", 8, "recordBytes", 100, "rounds", rounds,

@@ -1,7 +1,6 @@
 package io.courant.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.Courant;
 import io.courant.client.NewTopic;
 import io.courant.node.CourantNode;
@@ -35,10 +34,7 @@ public final class KafkaToolsBenchmark {
     int latencyRecords = Integer.parseInt(opts.getOrDefault("latency-records", "10000"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
     String toolsClasspath = Files.readString(home.resolve("target/kafka-tools-classpath.txt")).trim();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\ncourant.kafka.port = 0\n"
-        + "pekko.remote.artery.canonical.port = 0\n").withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = BenchNode.freshConfig(home, "");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("records", records, "partitions", 8, "recordBytes", 100, "rounds", rounds,

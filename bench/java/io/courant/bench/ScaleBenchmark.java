@@ -1,7 +1,6 @@
 package io.courant.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.Courant;
 import io.courant.client.NewTopic;
 import io.courant.client.ProducerRecord;
@@ -31,12 +30,7 @@ public final class ScaleBenchmark {
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "10000"));
     int groups = Integer.parseInt(opts.getOrDefault("groups", "100"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n"
-        + "courant.kafka.port = 0\n"
-        + "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = 60s\n")
-        .withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = BenchNode.freshConfig(home, "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = 60s");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     CourantNode node = CourantNode.start(config);

@@ -1,7 +1,6 @@
 package io.courant.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.courant.client.Courant;
 import io.courant.client.NewTopic;
 import io.courant.client.TopicPartition;
@@ -51,10 +50,7 @@ public final class StreamBenchmark {
     long warmup = Long.parseLong(opts.getOrDefault("warmup-records", Long.toString(records / 2)));
     boolean writeReport = !opts.getOrDefault("report", "true").equals("false");
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
-        .withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = BenchNode.freshConfig(home, "");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("records", records, "partitions", PARTITIONS, "recordBytes", 100, "rounds", rounds,
