@@ -51,6 +51,7 @@ public final class NodeLease implements Extension {
   private final CompletionStage<CqlSession> session;
   private final AtomicLong confirmedSendNanos = new AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
   private volatile long epoch;
+  private volatile boolean failing;
 
   private NodeLease(ActorSystem<?> system) {
     this.system = system;
@@ -109,7 +110,12 @@ public final class NodeLease implements Extension {
         .whenComplete((ok, failure) -> {
           if (failure == null) {
             confirmedSendNanos.accumulateAndGet(sent, Math::max);
-          } else {
+            if (failing) {
+              failing = false;
+              system.log().info("This node's lease is renewed again");
+            }
+          } else if (!failing) {
+            failing = true; // said once per outage, not every second
             system.log().warn("Renewing this node's lease failed (partitions stop writing {} after the last renewal): {}",
                 ttl.minus(safetyMargin), failure.toString());
           }
