@@ -67,14 +67,23 @@ public final class StreamBenchmark {
       List<Double> produce = new ArrayList<>();
       List<Double> plain = new ArrayList<>();
       List<Double> committable = new ArrayList<>();
+      List<Double> apiProduce = new ArrayList<>();
+      List<Double> apiConsume = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
+        // The Java API the stages wrap, in the same round: sendAll of batches like the stage's, and CourantConsumer.poll.
+        String baseline = topic(courant, "bench-api-r" + round);
+        apiProduce.add(produceJavaApi(courant, baseline, records));
+        apiConsume.add(consumeJavaApi(node, baseline, records));
         String topic = topic(courant, "bench-stream-r" + round);
         produce.add(produce(node, topic, records));
         plain.add(consumePlain(node, topic, records));
         committable.add(consumeCommittable(node, topic, "bench-stream-g" + round, records));
-        System.out.printf("round %d: produce %,.0f records/s, plainSource %,.0f records/s, committableSource+Committer %,.0f records/s%n",
-            round, produce.get(round - 1), plain.get(round - 1), committable.get(round - 1));
+        System.out.printf("round %d: produce %,.0f records/s (Java API %,.0f), plainSource %,.0f records/s (Java API %,.0f), "
+                + "committableSource+Committer %,.0f records/s%n", round, produce.get(round - 1), apiProduce.get(round - 1),
+            plain.get(round - 1), apiConsume.get(round - 1), committable.get(round - 1));
       }
+      results.put("javaApiProduce", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(apiProduce), "rounds", apiProduce));
+      results.put("javaApiConsume", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(apiConsume), "rounds", apiConsume));
       results.put("produce", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(produce), "rounds", produce));
       results.put("plainSource", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(plain), "rounds", plain));
       results.put("committableSource", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(committable), "rounds", committable));
@@ -106,6 +115,45 @@ public final class StreamBenchmark {
         .map(i -> ProducerRecord.<byte[], byte[]>of(topic, value))
         .runWith(Producer.plainSink(settings), node.system()));
     return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Records/s of Courant.sendAll: unkeyed batches of 145 records (~16 KiB, the stage's batch.size), 64 in flight. */
+  private static double produceJavaApi(Courant courant, String topic, long count) {
+    byte[] value = PartitionLogBenchmark.payload();
+    List<io.courant.client.ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 145; i++) {
+      batch.add(new io.courant.client.ProducerRecord(topic, null, null, null, value, List.of()));
+    }
+    long start = System.nanoTime();
+    List<java.util.concurrent.CompletableFuture<?>> window = new ArrayList<>();
+    for (long sent = 0; sent < count; sent += batch.size()) {
+      List<io.courant.client.ProducerRecord> chunk = count - sent >= batch.size() ? batch : batch.subList(0, (int) (count - sent));
+      window.add(courant.sendAll(chunk, io.courant.log.Partition.Acks.ALL).toCompletableFuture());
+      if (window.size() >= 64) {
+        window.remove(0).join();
+      }
+    }
+    window.forEach(java.util.concurrent.CompletableFuture::join);
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Records/s of CourantConsumer (the 8 partitions assigned, max.poll.records=10000) reading to the end. */
+  private static double consumeJavaApi(CourantNode node, String topic, long count) {
+    List<io.courant.client.TopicPartition> all = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      all.add(new io.courant.client.TopicPartition(topic, p));
+    }
+    try (var consumer = new io.courant.client.CourantConsumer(node.system(), io.courant.client.ConsumerSettings.create("")
+        .with("auto.offset.reset", "earliest").with("max.poll.records", 10000))) {
+      consumer.assign(all);
+      long start = System.nanoTime();
+      long read = 0;
+      long deadline = start + Duration.ofMinutes(10).toNanos();
+      while (read < count && System.nanoTime() < deadline) {
+        read += consumer.poll(Duration.ofMillis(200)).size();
+      }
+      return read / ((System.nanoTime() - start) / 1e9);
+    }
   }
 
   private static ConsumerSettings<byte[], byte[]> consumerSettings(CourantNode node) {
