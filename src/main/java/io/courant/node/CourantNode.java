@@ -7,7 +7,8 @@ import io.courant.cassandra.CassandraSettings;
 import io.courant.cassandra.CassandraStartException;
 import io.courant.cassandra.EmbeddedCassandra;
 import io.courant.client.Courant;
-import io.courant.http.HealthRoutes;
+import io.courant.http.HttpServer;
+import io.courant.http.HttpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -66,10 +66,10 @@ public final class CourantNode implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     Courant.get(system);
-    String iface = config.getString("courant.http.interface");
-    int port = config.getInt("courant.http.port");
-    ServerBinding binding = Http.get(system).newServerAt(iface, port).bind(new HealthRoutes(system).routes())
-        .toCompletableFuture().join();
+    HttpSettings httpSettings = HttpSettings.create(config.getConfig("courant.http"));
+    String iface = httpSettings.iface();
+    int port = httpSettings.port();
+    ServerBinding binding = HttpServer.start(system, httpSettings).toCompletableFuture().join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     EmbeddedCassandra cassandraProcess = embedded;
     if (cassandraProcess != null) {
