@@ -53,7 +53,8 @@ public final class ConsumerInstance {
 
   /** Starts consumer-instance sharding on this node (no passivation: idleness is the instance timeout). */
   public static void init(ActorSystem<?> system, HttpSettings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(settings.instanceTimeout()))
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getShard(), settings.instanceTimeout()))
+        .withStopMessage(new Stop())
         .withEntityProps(DispatcherSelector.fromConfig(HttpSettings.CONSUMER_DISPATCHER))
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -63,8 +64,12 @@ public final class ConsumerInstance {
     return group.length() + ":" + group + ":" + name;
   }
 
-  public static Behavior<Command> create(Duration instanceTimeout) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ConsumerInstance(ctx, timers, instanceTimeout).uncreated()));
+  /**
+   * @param shard the entity's shard, told when the instance is done (sharding then buffers the
+   *     requests that arrive while it stops, and hands them to a fresh, uncreated entity)
+   */
+  public static Behavior<Command> create(ActorRef<ClusterSharding.ShardCommand> shard, Duration instanceTimeout) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ConsumerInstance(ctx, shard, timers, instanceTimeout).uncreated()));
   }
 
   // ---- protocol
@@ -124,6 +129,9 @@ public final class ConsumerInstance {
 
   private record IdleTimeout() implements Command {}
 
+  /** Sharding's stop message (passivation, or a rebalance moving the shard). */
+  private record Stop() implements Command {}
+
   /** A partition and an offset. */
   public record PartitionOffset(TopicPartition partition, long offset) implements CborSerializable {}
 
@@ -156,6 +164,7 @@ public final class ConsumerInstance {
   // ---- behavior
 
   private final ActorContext<Command> ctx;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final TimerScheduler<Command> timers;
   private final Duration instanceTimeout;
   private String description;
@@ -164,9 +173,12 @@ public final class ConsumerInstance {
   private CourantConsumer consumer;
   private List<String> topics = List.of();
   private String pattern;
+  private long lastRequestNanos;
 
-  private ConsumerInstance(ActorContext<Command> ctx, TimerScheduler<Command> timers, Duration instanceTimeout) {
+  private ConsumerInstance(ActorContext<Command> ctx, ActorRef<ClusterSharding.ShardCommand> shard, TimerScheduler<Command> timers,
+      Duration instanceTimeout) {
     this.ctx = ctx;
+    this.shard = shard;
     this.timers = timers;
     this.instanceTimeout = instanceTimeout;
   }
@@ -174,16 +186,32 @@ public final class ConsumerInstance {
   private Behavior<Command> uncreated() {
     return Behaviors.receive(Command.class)
         .onMessage(Create.class, this::onCreate)
-        .onMessage(IdleTimeout.class, m -> Behaviors.stopped())
+        .onMessage(Stop.class, m -> Behaviors.stopped())
         .onAnyMessage(this::notFound)
         .build();
   }
 
+  /** Done: requests still in the mailbox are answered "not found" until sharding's stop message. */
+  private Behavior<Command> closed() {
+    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    return Behaviors.receive(Command.class)
+        .onMessage(Create.class, c -> reply(c.replyTo(), new Rejected(Problem.CONFLICT, null,
+            "the instance of that name is being closed; create it again in a moment")))
+        .onMessage(Stop.class, m -> Behaviors.stopped())
+        .onAnyMessage(this::notFoundYet)
+        .build();
+  }
+
   private Behavior<Command> notFound(Command command) {
+    notFoundYet(command);
+    return closed();
+  }
+
+  private Behavior<Command> notFoundYet(Command command) {
     if (command instanceof Request r) {
       r.replyTo().tell(new Rejected(Problem.NOT_FOUND, null, "consumer instance not found"));
     }
-    return Behaviors.stopped();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onCreate(Create create) {
@@ -196,7 +224,7 @@ public final class ConsumerInstance {
       consumer = new CourantConsumer(ctx.getSystem(), consumerSettings);
     } catch (RuntimeException e) {
       create.replyTo().tell(new Rejected(Problem.INVALID, null, e.getMessage()));
-      return Behaviors.stopped();
+      return closed();
     }
     description = "consumer instance '" + create.name() + "' of group '" + create.group() + "'";
     defaultPollTimeout = Duration.ofMillis(create.pollTimeoutMs());
@@ -236,12 +264,16 @@ public final class ConsumerInstance {
           return new Ok();
         }))
         .onMessage(Delete.class, this::onDelete)
-        .onMessage(IdleTimeout.class, m -> {
-          ctx.getLog().info("{} closed after {} without requests", description, instanceTimeout);
-          return Behaviors.stopped();
-        })
+        .onMessage(IdleTimeout.class, this::onIdleTimeout)
+        .onMessage(Stop.class, m -> Behaviors.stopped())
         .onSignal(PostStop.class, s -> {
-          closeConsumer();
+          if (org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason().isPresent()) {
+            // The node is going away with the group coordinators: a close would wait for them. The
+            // group expires this member after its session timeout, as for a crashed client.
+            ctx.getLog().info("{} dropped without leaving its group: the node is shutting down", description);
+          } else {
+            closeConsumer();
+          }
           return Behaviors.same();
         })
         .build();
@@ -361,7 +393,18 @@ public final class ConsumerInstance {
   private Behavior<Command> onDelete(Delete delete) {
     closeConsumer();
     delete.replyTo().tell(new Ok());
-    return Behaviors.stopped();
+    return closed();
+  }
+
+  private Behavior<Command> onIdleTimeout(IdleTimeout timeout) {
+    long idle = System.nanoTime() - lastRequestNanos;
+    if (idle < instanceTimeout.toNanos()) { // a request ran while the timer was due
+      timers.startSingleTimer("idle", new IdleTimeout(), Duration.ofNanos(instanceTimeout.toNanos() - idle));
+      return Behaviors.same();
+    }
+    ctx.getLog().info("{} closed after {} without requests", description, instanceTimeout);
+    closeConsumer();
+    return closed();
   }
 
   private void closeConsumer() {
@@ -381,7 +424,6 @@ public final class ConsumerInstance {
 
   /** Runs a consumer call (blocking, on this entity's dispatcher) and replies with its result or its failure. */
   private Behavior<Command> run(ActorRef<Reply> replyTo, java.util.function.Supplier<Reply> call) {
-    touch();
     Reply reply;
     try {
       reply = call.get();
@@ -392,6 +434,7 @@ public final class ConsumerInstance {
     } catch (IllegalArgumentException e) {
       reply = new Rejected(Problem.INVALID, null, e.getMessage());
     }
+    touch(); // after the call: a long poll is activity until its end
     replyTo.tell(reply);
     return Behaviors.same();
   }
@@ -403,6 +446,7 @@ public final class ConsumerInstance {
   }
 
   private void touch() {
+    lastRequestNanos = System.nanoTime();
     timers.startSingleTimer("idle", new IdleTimeout(), instanceTimeout);
   }
 
