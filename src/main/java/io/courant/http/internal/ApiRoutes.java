@@ -31,7 +31,7 @@ public final class ApiRoutes extends AllDirectives {
         new HealthRoutes(system).routes(),
         new TopicRoutes(system, settings, produce).routes(),
         new ConsumerRoutes(system, settings, metrics).routes(),
-        new AdminRoutes(system, settings, produce).routes(),
+        new AdminRoutes(system, settings).routes(),
         new MetricsRoutes(system, metrics).routes(),
         openApi.routes());
   }
