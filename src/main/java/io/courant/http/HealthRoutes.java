@@ -33,10 +33,21 @@ public final class HealthRoutes extends AllDirectives {
   }
 
   private CompletionStage<Boolean> ready() {
-    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+    if (!joined()) {
       return java.util.concurrent.CompletableFuture.completedFuture(false);
     }
+    return cassandraReachable();
+  }
+
+  /** Whether this node is an Up member of its cluster. */
+  public boolean joined() {
+    return Cluster.get(system).selfMember().status() == MemberStatus.up();
+  }
+
+  /** Whether the journal's Cassandra answers a health query within 2 s. */
+  public CompletionStage<Boolean> cassandraReachable() {
     return FutureConverters.asJava(cassandra.apply()).thenApply(b -> (Boolean) b)
-        .toCompletableFuture().completeOnTimeout(false, Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        .toCompletableFuture().completeOnTimeout(false, Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(t -> false);
   }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -53,8 +54,26 @@ public final class HttpNode implements BeforeAllCallback, AfterAllCallback {
     binding = TestNode.await(HttpServer.start(node.system(), HttpSettings.create(http)));
   }
 
+  /**
+   * Checks, after the class's tests, that every request a route took matched an operation of the
+   * OpenAPI document (the latency metric labels the others "undocumented"): each route a test calls
+   * is documented.
+   */
   @Override
   public void afterAll(ExtensionContext context) {
+    try {
+      List<String> undocumented = get("/metrics").body().lines()
+          .filter(l -> l.startsWith("courant_http_request_duration_seconds_count") && l.contains("route=\"undocumented\""))
+          .toList();
+      if (!undocumented.isEmpty()) {
+        throw new AssertionError("requests served by routes the OpenAPI document does not describe: " + undocumented);
+      }
+    } finally {
+      afterAllUnbind(context);
+    }
+  }
+
+  private void afterAllUnbind(ExtensionContext context) {
     try {
       TestNode.await(binding.unbind());
     } finally {

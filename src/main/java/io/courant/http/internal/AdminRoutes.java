@@ -294,10 +294,10 @@ public final class AdminRoutes extends RouteSupport {
   /** Per committed partition: the committed offset, the log end and the lag, with the member that holds the partition. */
   private CompletionStage<HttpResponse> lags(Links links, String group) {
     return groupWithLag(group).thenApply(gl -> {
+      Map<TopicPartition, GroupLag.PartitionLag> sorted = new java.util.TreeMap<>(Ordering.TOPIC_PARTITION);
+      sorted.putAll(gl.lag().partitions());
       List<ObjectNode> data = new ArrayList<>();
-      gl.lag().partitions().forEach((tp, lag) -> data.add(lag(links, gl, tp, lag)));
-      data.sort((a, b) -> (a.get("topic_name").asText() + "/" + a.get("partition_id").asInt())
-          .compareTo(b.get("topic_name").asText() + "/" + b.get("partition_id").asInt()));
+      sorted.forEach((tp, lag) -> data.add(lag(links, gl, tp, lag)));
       return ok(list("KafkaConsumerLagList", links.group(group, "/lags"), data));
     });
   }

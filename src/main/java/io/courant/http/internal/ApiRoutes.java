@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -18,6 +19,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * exceptions into the error body and times every request for {@code /metrics}.
  */
 public final class ApiRoutes extends AllDirectives {
+  /** The latency label of requests no route took (unknown path, method not allowed). */
+  public static final String UNROUTED_LABEL = "unrouted";
+  private static final String UNROUTED = "X-Courant-Unrouted";
   private final Route api;
   private final HttpMetrics metrics;
   private final OpenApi openApi;
@@ -27,12 +31,13 @@ public final class ApiRoutes extends AllDirectives {
     this.openApi = OpenApi.load();
     ConsumerInstance.init(system, settings);
     ProduceHandler produce = new ProduceHandler(system, metrics);
+    HealthRoutes health = new HealthRoutes(system);
     this.api = concat(
-        new HealthRoutes(system).routes(),
+        health.routes(),
         new TopicRoutes(system, settings, produce).routes(),
         new ConsumerRoutes(system, settings, metrics).routes(),
         new AdminRoutes(system, settings).routes(),
-        new MetricsRoutes(system, metrics).routes(),
+        new MetricsRoutes(system, metrics, health).routes(),
         openApi.routes());
   }
 
@@ -47,13 +52,19 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private HttpResponse timed(HttpRequest request, HttpResponse response, long start) {
-    metrics.request(request.method().value(), openApi.template(request.method().value(), request.getUri().path()),
-        response.status().intValue(), System.nanoTime() - start);
-    return response;
+    boolean unrouted = response.getHeader(UNROUTED).isPresent();
+    String method = request.method().value();
+    metrics.request(method, unrouted ? UNROUTED_LABEL : openApi.template(method, request.getUri().path()), response.status().intValue(),
+        System.nanoTime() - start);
+    return unrouted ? response.removeHeader(UNROUTED) : response;
   }
 
-  /** Pekko's own refusals (no such path, wrong method, ...) with the API's error body. */
+  /**
+   * Pekko's own refusals (no such path, wrong method, ...) with the API's error body, marked for
+   * {@link #timed} as requests no route took.
+   */
   private static HttpResponse asErrorBody(HttpResponse response) {
+    response = response.addHeader(RawHeader.create(UNROUTED, "true"));
     if (!(response.entity() instanceof HttpEntity.Strict strict) || isJson(strict.getContentType())) {
       return response;
     }

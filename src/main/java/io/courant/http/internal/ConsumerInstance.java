@@ -359,7 +359,7 @@ public final class ConsumerInstance {
     Set<TopicPartition> wanted = partitions.isEmpty() ? consumer.assignment() : Set.copyOf(partitions);
     List<PartitionOffset> out = new ArrayList<>();
     consumer.committed(wanted).forEach((tp, o) -> out.add(new PartitionOffset(tp, o.offset())));
-    out.sort((a, b) -> compare(a.partition(), b.partition()));
+    out.sort((a, b) -> Ordering.TOPIC_PARTITION.compare(a.partition(), b.partition()));
     return new Committed(out);
   }
 
@@ -461,11 +461,7 @@ public final class ConsumerInstance {
   }
 
   private static List<TopicPartition> sorted(Set<TopicPartition> partitions) {
-    return partitions.stream().sorted(ConsumerInstance::compare).toList();
+    return partitions.stream().sorted(Ordering.TOPIC_PARTITION).toList();
   }
 
-  private static int compare(TopicPartition a, TopicPartition b) {
-    int c = a.topic().compareTo(b.topic());
-    return c != 0 ? c : Integer.compare(a.partition(), b.partition());
-  }
 }

@@ -1,5 +1,6 @@
 package io.courant.http.internal;
 
+import io.courant.client.TopicPartition;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,15 +47,6 @@ public final class HttpMetrics {
     }
   }
 
-  /** A partition as a metric label pair. */
-  record PartitionKey(String topic, int partition) implements Comparable<PartitionKey> {
-    @Override
-    public int compareTo(PartitionKey o) {
-      int c = topic.compareTo(o.topic);
-      return c != 0 ? c : Integer.compare(partition, o.partition);
-    }
-  }
-
   /** An endpoint (method and route template) and the response's status. */
   record EndpointKey(String method, String route, int status) implements Comparable<EndpointKey> {
     @Override
@@ -63,7 +55,7 @@ public final class HttpMetrics {
     }
   }
 
-  private final Map<PartitionKey, PartitionCounters> partitions = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, PartitionCounters> partitions = new ConcurrentHashMap<>();
   private final Map<EndpointKey, Latency> latencies = new ConcurrentHashMap<>();
 
   public void produced(String topic, int partition, int records, long bytes) {
@@ -88,11 +80,13 @@ public final class HttpMetrics {
   }
 
   private PartitionCounters counters(String topic, int partition) {
-    return partitions.computeIfAbsent(new PartitionKey(topic, partition), k -> new PartitionCounters());
+    return partitions.computeIfAbsent(new TopicPartition(topic, partition), k -> new PartitionCounters());
   }
 
-  Map<PartitionKey, PartitionCounters> partitionCounters() {
-    return new TreeMap<>(partitions);
+  Map<TopicPartition, PartitionCounters> partitionCounters() {
+    Map<TopicPartition, PartitionCounters> sorted = new TreeMap<>(Ordering.TOPIC_PARTITION);
+    sorted.putAll(partitions);
+    return sorted;
   }
 
   Map<EndpointKey, Latency> latencies() {
