@@ -41,9 +41,14 @@ public final class TestNode implements AutoCloseable {
 
   /** A node with these settings over the defaults. */
   public static TestNode start(Config overrides) {
+    return start(overrides, TestCassandra.contactPoint());
+  }
+
+  /** A node with these settings over the defaults, on the Cassandra at {@code cassandraContactPoint} ("host:port"). */
+  public static TestNode start(Config overrides, String cassandraContactPoint) {
     Config base = overrides.withFallback(ConfigFactory.load());
     CassandraSettings cassandra = CassandraSettings.create(base.getConfig("courant.cassandra"));
-    Config config = CassandraConfig.connect(base, List.of(TestCassandra.contactPoint()), cassandra);
+    Config config = CassandraConfig.connect(base, List.of(cassandraContactPoint), cassandra);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "courant", config);
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));

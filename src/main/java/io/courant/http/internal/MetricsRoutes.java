@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -57,8 +58,10 @@ public final class MetricsRoutes extends AllDirectives {
 
   CompletionStage<String> scrape() {
     CompletableFuture<Boolean> cassandra = health.cassandraReachable().toCompletableFuture();
-    CompletableFuture<Map<TopicPartition, Partition.LogStatus>> logs = logs().toCompletableFuture();
-    CompletableFuture<List<GroupLag>> lags = lags().toCompletableFuture();
+    // Bounded: with Cassandra down, a scrape answers in time with what it has.
+    long timeout = courant.settings().requestTimeout().toMillis();
+    CompletableFuture<Map<TopicPartition, Partition.LogStatus>> logs = logs().toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS);
+    CompletableFuture<List<GroupLag>> lags = lags().toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS);
     return CompletableFuture.allOf(cassandra, logs.handle((v, t) -> v), lags.handle((v, t) -> v)).thenApply(v -> {
       int errors = (logs.isCompletedExceptionally() ? 1 : 0) + (lags.isCompletedExceptionally() ? 1 : 0);
       return write(new Scraped(cassandra.join(), logs.isCompletedExceptionally() ? Map.of() : logs.join(),
