@@ -44,8 +44,11 @@ class OpenApiTest {
   @Test
   void everyDocumentedOperationIsServedByARoute() {
     List<String> unrouted = new ArrayList<>();
+    java.util.regex.Matcher asset = java.util.regex.Pattern.compile("/ui/assets/([^\"]+)").matcher(node.get("/ui").body());
+    assertTrue(asset.find(), "the console's page names its assets");
     for (Operation op : operations(node.get("/openapi").json())) {
-      String path = op.path().replace("{cluster_id}", "courant").replaceAll("\\{partition[a-z_]*\\}", "0")
+      String path = op.path().replace("{cluster_id}", "courant").replace("{file}", asset.group(1))
+          .replaceAll("\\{partition[a-z_]*\\}", "0")
           .replaceAll("\\{[a-z_]+\\}", "openapi-probe");
       HttpRequest.Builder request = HttpRequest.newBuilder(node.uri(path)).header("Content-Type", HttpNode.V2)
           .method(op.method(), op.method().equals("GET") || op.method().equals("DELETE")

@@ -38,7 +38,8 @@ public final class ApiRoutes extends AllDirectives {
         new ConsumerRoutes(system, settings, metrics).routes(),
         new AdminRoutes(system, settings).routes(),
         new MetricsRoutes(system, metrics, health).routes(),
-        openApi.routes());
+        openApi.routes(),
+        new ConsoleRoutes().routes());
   }
 
   public Route routes() {
