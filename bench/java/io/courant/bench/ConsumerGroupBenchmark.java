@@ -9,7 +9,6 @@ import io.courant.client.CourantConsumer;
 import io.courant.client.NewTopic;
 import io.courant.client.TopicPartition;
 import io.courant.node.CourantNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,10 +35,7 @@ public final class ConsumerGroupBenchmark {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
     long records = Long.parseLong(opts.getOrDefault("records", "8000000"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
-        .withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = freshNodeConfig(home);
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("records", records, "partitions", 8, "recordBytes", 100, "rounds", rounds,
@@ -80,13 +76,16 @@ public final class ConsumerGroupBenchmark {
     } finally {
       node.close();
     }
-    Path out = home.resolve("bench/results/consumer-groups.json");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, Json.write(results));
-    String markdown = Report.consumerGroups(results);
-    System.out.println(markdown);
-    Report.replaceSection(home.resolve("docs/benchmarks.md"), "consumer-groups", markdown);
+    Report.publish(home, "consumer-groups", results, Report.consumerGroups(results));
     System.exit(0);
+  }
+
+  /** A node of its own on an embedded Cassandra whose data (under target/bench-cassandra) starts empty, on free ports. */
+  static Config freshNodeConfig(Path home) throws java.io.IOException {
+    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    return ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
+        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
+        .withFallback(ConfigFactory.load());
   }
 
   private static void fillPartition(Courant courant, String topic, int partition, long count) throws Exception {

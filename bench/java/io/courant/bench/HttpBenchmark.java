@@ -3,13 +3,11 @@ package io.courant.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.courant.node.CourantNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +41,7 @@ public final class HttpBenchmark {
     int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
     int consumers = Integer.parseInt(opts.getOrDefault("consumers", "4"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
-    Config config = ConfigFactory.parseString("courant.cassandra.embedded.data-directory = \"target/bench-cassandra\"\n"
-        + "courant.cassandra.embedded.heap = 2g\ncourant.http.port = 0\npekko.remote.artery.canonical.port = 0\n")
-        .withFallback(ConfigFactory.load());
-    PartitionLogBenchmark.deleteRecursively(home.resolve("target/bench-cassandra"));
+    Config config = ConsumerGroupBenchmark.freshNodeConfig(home);
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("partitions", 8, "batchRecords", 100, "valueBytes", 100, "clients", clients,
@@ -81,12 +76,7 @@ public final class HttpBenchmark {
     } finally {
       node.close();
     }
-    Path out = home.resolve("bench/results/http.json");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, Json.write(results));
-    String markdown = Report.http(results);
-    System.out.println(markdown);
-    Report.replaceSection(home.resolve("docs/benchmarks.md"), "http", markdown);
+    Report.publish(home, "http", results, Report.http(results));
     System.exit(0);
   }
 

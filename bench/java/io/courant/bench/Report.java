@@ -112,6 +112,15 @@ final class Report {
     return b.toString();
   }
 
+  /** Writes the results to bench/results/{name}.json, prints the Markdown and puts it into docs/benchmarks.md. */
+  static void publish(Path home, String name, Map<String, Object> results, String markdown) throws IOException {
+    Path out = home.resolve("bench/results/" + name + ".json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, Json.write(results));
+    System.out.println(markdown);
+    replaceSection(home.resolve("docs/benchmarks.md"), name, markdown);
+  }
+
   /** Replaces (or appends) the section between {@code <!-- name:begin -->} and {@code <!-- name:end -->}. */
   static void replaceSection(Path file, String name, String content) throws IOException {
     String begin = "<!-- " + name + ":begin -->";
