@@ -5,6 +5,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -26,10 +29,14 @@ public final class HealthRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("healthy", () -> get(() -> complete(StatusCodes.OK, "{\"status\":\"healthy\"}"))),
-        path("ready", () -> get(() -> onSuccess(ready(), ok -> ok
-            ? complete(StatusCodes.OK, "{\"status\":\"ready\"}")
-            : complete(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}")))));
+        path("healthy", () -> get(() -> complete(json(StatusCodes.OK, "{\"status\":\"healthy\"}")))),
+        path("ready", () -> get(() -> onSuccess(ready(), ok -> complete(ok
+            ? json(StatusCodes.OK, "{\"status\":\"ready\"}")
+            : json(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}"))))));
+  }
+
+  private static HttpResponse json(StatusCode status, String body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, body);
   }
 
   private CompletionStage<Boolean> ready() {

@@ -185,6 +185,16 @@ class TopicAndProduceRoutesTest {
   }
 
   @Test
+  void answersTheBridgeVersionAtTheRootAndHealthAsJson() {
+    var root = node.get("/");
+    assertEquals(200, root.status());
+    assertTrue(root.json().get("bridge_version").asText().startsWith("courant-"), root.body());
+    var healthy = node.get("/healthy");
+    assertEquals(200, healthy.status());
+    assertTrue(healthy.contentType().startsWith("application/json"), healthy.contentType());
+  }
+
+  @Test
   void unknownPathsAndMethodsGetTheErrorBody() {
     var unknown = node.get("/no/such/endpoint");
     assertEquals(404, unknown.status());

@@ -28,10 +28,12 @@ public final class OpenApi extends AllDirectives {
 
   private final byte[] document;
   private final List<Operation> operations;
+  private final String version;
 
-  private OpenApi(byte[] document, List<Operation> operations) {
+  private OpenApi(byte[] document, List<Operation> operations, String version) {
     this.document = document;
     this.operations = operations;
+    this.version = version;
   }
 
   public static OpenApi load() {
@@ -40,14 +42,15 @@ public final class OpenApi extends AllDirectives {
         throw new IllegalStateException(RESOURCE + " is not on the classpath");
       }
       byte[] bytes = in.readAllBytes();
-      JsonNode paths = Json.MAPPER.readTree(bytes).path("paths");
+      JsonNode doc = Json.MAPPER.readTree(bytes);
+      JsonNode paths = doc.path("paths");
       List<Operation> ops = new ArrayList<>();
       paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(method -> {
         if (List.of("get", "post", "put", "patch", "delete").contains(method)) {
           ops.add(new Operation(method.toUpperCase(Locale.ROOT), p.getKey(), regex(p.getKey())));
         }
       }));
-      return new OpenApi(bytes, List.copyOf(ops));
+      return new OpenApi(bytes, List.copyOf(ops), doc.path("info").path("version").asText());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + RESOURCE, e);
     }
@@ -75,8 +78,11 @@ public final class OpenApi extends AllDirectives {
     return UNDOCUMENTED;
   }
 
+  /** {@code GET /openapi}, and {@code GET /} with the API's version, as the bridge answers it ({@code bridge_version}). */
   public Route routes() {
-    return path("openapi", () -> get(() -> complete(
-        HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, document)))));
+    return concat(
+        path("openapi", () -> get(() -> complete(
+            HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, document))))),
+        pathSingleSlash(() -> get(() -> complete(Responses.ok(Json.object().put("bridge_version", "courant-" + version), Responses.JSON)))));
   }
 }

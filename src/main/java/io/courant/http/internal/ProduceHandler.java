@@ -53,7 +53,7 @@ public final class ProduceHandler {
     boolean async = request.getUri().query().get("async").map(Boolean::parseBoolean).orElse(false);
     return courant.describeTopic(topic).thenCompose(t -> {
       List<ProducerRecord> placed = place(t, records);
-      List<CompletableFuture<List<RecordMetadata>>> sends = send(t, placed);
+      List<CompletableFuture<List<RecordMetadata>>> sends = send(t, placed, async);
       if (async) {
         return CompletableFuture.completedFuture(Responses.noContent());
       }
@@ -115,7 +115,7 @@ public final class ProduceHandler {
   }
 
   /** One send per partition; the futures in partition order of first appearance. */
-  private List<CompletableFuture<List<RecordMetadata>>> send(TopicDescription t, List<ProducerRecord> placed) {
+  private List<CompletableFuture<List<RecordMetadata>>> send(TopicDescription t, List<ProducerRecord> placed, boolean async) {
     Map<Integer, List<ProducerRecord>> byPartition = new LinkedHashMap<>();
     for (ProducerRecord r : placed) {
       byPartition.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r);
@@ -131,8 +131,8 @@ public final class ProduceHandler {
           .whenComplete((md, failure) -> {
             if (failure == null) {
               metrics.produced(t.name(), p, batch.size(), batchBytes);
-            } else {
-              system.log().debug("HTTP produce to {}-{} failed: {}", t.name(), p, failure.toString());
+            } else if (async) { // nobody else hears of it
+              system.log().warn("HTTP produce (async=true) of {} records to {}-{} failed: {}", batch.size(), t.name(), p, failure.toString());
             }
           }));
     });
