@@ -77,6 +77,28 @@ final class Report {
     return b.toString();
   }
 
+  @SuppressWarnings("unchecked")
+  static String stream(Map<String, Object> r) {
+    Map<String, Object> m = (Map<String, Object>) r.get("machine");
+    Map<String, Object> s = (Map<String, Object>) r.get("settings");
+    StringBuilder b = new StringBuilder();
+    b.append("### Pekko Streams stages (`bench/run stream`)\n\n");
+    b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (").append(m.get("cpu"))
+        .append("), ").append(m.get("java")).append("; Cassandra ").append(m.get("cassandra")).append(". Streams and node in one JVM.\n\n");
+    b.append(String.format("%,d records of 100 bytes, 8 partitions, after an unmeasured warm-up of %,d records; medians of %s rounds. "
+        + "Produce: `Producer.plainSink`, unkeyed records (sticky per batch), default `batch.size` 16384, `linger.ms` 5, acks=all. "
+        + "`plainSource`: the 8 partitions assigned, read to the end (`max.poll.records=10000`). `committableSource`: group-managed, "
+        + "with `Committer.sink` (default batching), timed from the first record (the group's 3 s initial rebalance delay not "
+        + "counted).%n%n", s.get("records"), s.get("warmupRecords"), s.get("rounds")));
+    b.append("| Stage | Records/s | Rounds |\n|---|---:|---|\n");
+    for (String stage : List.of("produce", "plainSource", "committableSource")) {
+      Map<String, Object> x = (Map<String, Object>) r.get(stage);
+      b.append(String.format("| %s | %,.0f | %s |%n", stage.equals("produce") ? "`Producer.plainSink`" : "`Consumer." + stage + "`",
+          (Double) x.get("medianRecordsPerSecond"), rounds((List<Double>) x.get("rounds"))));
+    }
+    return b.toString();
+  }
+
   private static String rounds(List<Double> values) {
     StringBuilder b = new StringBuilder();
     for (Double v : values) {

@@ -43,7 +43,8 @@ public enum ErrorCode {
   GROUP_ID_NOT_FOUND(69, false),
   INCONSISTENT_GROUP_PROTOCOL(23, false),
   INVALID_SESSION_TIMEOUT(26, false),
-  MEMBER_ID_REQUIRED(79, false);
+  MEMBER_ID_REQUIRED(79, false),
+  GROUP_SUBSCRIBED_TO_TOPIC(86, false);
 
   private final int kafkaCode;
   private final boolean retriable;

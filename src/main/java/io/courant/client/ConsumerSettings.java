@@ -76,7 +76,27 @@ public final class ConsumerSettings {
         throw new IllegalArgumentException(key + " must be a positive integer, not '" + values.get(key) + "'");
       }
     }
+    if (!List.of("true", "false").contains(values.get("enable.auto.commit"))) {
+      throw new IllegalArgumentException("enable.auto.commit must be true or false, not '" + values.get("enable.auto.commit") + "'");
+    }
+    if (assignmentStrategies().isEmpty()) {
+      throw new IllegalArgumentException("partition.assignment.strategy must name at least one assignor: "
+          + "range, roundrobin, sticky or cooperative-sticky");
+    }
     assignmentStrategies().forEach(io.courant.group.PartitionAssignors::byName);
+  }
+
+  /**
+   * Checks what single keys cannot: {@code heartbeat.interval.ms} below {@code session.timeout.ms}
+   * (Kafka's rule), so a consumer is not expired between two of its own heartbeats.
+   *
+   * @throws IllegalArgumentException naming both values
+   */
+  void validateTogether() {
+    if (heartbeatInterval().compareTo(sessionTimeout()) >= 0) {
+      throw new IllegalArgumentException("heartbeat.interval.ms (" + heartbeatInterval().toMillis()
+          + ") must be lower than session.timeout.ms (" + sessionTimeout().toMillis() + "), typically a third of it");
+    }
   }
 
   public String groupId() {

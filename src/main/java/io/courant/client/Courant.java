@@ -358,6 +358,23 @@ public final class Courant implements Extension {
     });
   }
 
+  /**
+   * Kafka's {@code deleteRecords}: makes the records before {@code beforeOffset} unreadable (the
+   * log start offset moves there; their journal events are deleted) and returns the new log start
+   * (Kafka's low watermark). {@link Partition#HIGH_WATERMARK} (-1) deletes up to the log end.
+   *
+   * @throws OffsetOutOfRangeException (in the stage) if the offset is past the log end
+   */
+  public CompletionStage<Long> deleteRecords(TopicPartition tp, long beforeOffset) {
+    return partition(tp).thenCompose(ref -> ask(ref, (ActorRef<Partition.DeleteRecordsReply> r) -> new Partition.DeleteRecords(beforeOffset, r)))
+        .thenApply(reply -> {
+          if (reply instanceof Partition.RecordsDeleted d) {
+            return d.lowWatermark();
+          }
+          throw failure(tp, (Partition.Rejected) reply);
+        });
+  }
+
   // ---- consumer groups
 
   /**
@@ -389,6 +406,16 @@ public final class Courant implements Extension {
    */
   public CompletionStage<Done> deleteGroup(String groupId) {
     return group(groupId, GroupCoordinator.DeleteGroup::new).thenApply(reply -> Done.getInstance());
+  }
+
+  /**
+   * Deletes an empty group's committed offsets of these partitions (Kafka's OffsetDelete).
+   *
+   * @throws GroupIdNotFoundException (in the stage) if the group does not exist; a {@link
+   *     CourantException} with {@code GROUP_SUBSCRIBED_TO_TOPIC} while it has members
+   */
+  public CompletionStage<Done> deleteOffsets(String groupId, List<TopicPartition> partitions) {
+    return group(groupId, r -> new GroupCoordinator.DeleteOffsets(partitions, r)).thenApply(reply -> Done.getInstance());
   }
 
   /**
@@ -574,8 +601,14 @@ public final class Courant implements Extension {
         .exceptionallyCompose(Courant::timeoutAsCourantError);
   }
 
-  /** Asks a group's coordinator (for {@link CourantConsumer}), with its raw reply. */
-  <R> CompletionStage<R> askGroup(String groupId, Function<ActorRef<R>, GroupCoordinator.Command> message, Duration timeout) {
+  /**
+   * Asks a group's coordinator directly, with its raw reply: for {@link CourantConsumer} and the
+   * Kafka wire protocol, which speak the coordinator's protocol ({@link GroupCoordinator}) as it is.
+   *
+   * @param timeout how long to wait for the reply (a JoinGroup waits for the whole join phase)
+   * @return the reply; fails with {@link TimeoutException} when none comes in time
+   */
+  public <R> CompletionStage<R> askGroup(String groupId, Function<ActorRef<R>, GroupCoordinator.Command> message, Duration timeout) {
     return sharding.entityRefFor(GroupCoordinator.ENTITY_KEY, groupId).ask(message::apply, timeout)
         .exceptionallyCompose(Courant::timeoutAsCourantError);
   }

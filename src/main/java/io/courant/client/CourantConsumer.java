@@ -90,6 +90,7 @@ public final class CourantConsumer implements AutoCloseable {
   public CourantConsumer(ActorSystem<?> system, ConsumerSettings settings) {
     this.system = system;
     this.courant = Courant.get(system);
+    settings.validateTogether();
     this.settings = settings;
     this.cooperative = settings.assignmentStrategies().stream()
         .allMatch(s -> PartitionAssignors.byName(s).protocol() == PartitionAssignor.RebalanceProtocol.COOPERATIVE);
@@ -379,6 +380,30 @@ public final class CourantConsumer implements AutoCloseable {
 
   public void seekToEnd(Collection<TopicPartition> partitions) {
     partitions.forEach(tp -> seek(tp, await(courant.latestOffset(tp))));
+  }
+
+  /** The first offset of each partition (Kafka's {@code beginningOffsets}); any partition, assigned or not. */
+  public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> out = new LinkedHashMap<>();
+    partitions.forEach(tp -> out.put(tp, await(courant.earliestOffset(tp))));
+    return out;
+  }
+
+  /** The log end offset of each partition: the offset the next record will get (Kafka's {@code endOffsets}). */
+  public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> out = new LinkedHashMap<>();
+    partitions.forEach(tp -> out.put(tp, await(courant.latestOffset(tp))));
+    return out;
+  }
+
+  /**
+   * For each partition, the first record whose timestamp is at or after the given one (epoch
+   * millis), or null when there is none (Kafka's {@code offsetsForTimes}).
+   */
+  public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+    Map<TopicPartition, OffsetAndTimestamp> out = new LinkedHashMap<>();
+    timestamps.forEach((tp, ts) -> out.put(tp, await(courant.offsetForTimestamp(tp, ts)).orElse(null)));
+    return out;
   }
 
   public void pause(Collection<TopicPartition> partitions) {

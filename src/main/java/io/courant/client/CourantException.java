@@ -45,6 +45,9 @@ public class CourantException extends RuntimeException {
       case UNKNOWN_MEMBER_ID -> new UnknownMemberIdException(message);
       case ILLEGAL_GENERATION -> new IllegalGenerationException(message);
       case INVALID_GROUP_ID -> new InvalidGroupIdException(message);
+      case INCONSISTENT_GROUP_PROTOCOL -> new InconsistentGroupProtocolException(message);
+      case INVALID_SESSION_TIMEOUT -> new InvalidSessionTimeoutException(message);
+      case REBALANCE_IN_PROGRESS -> new RebalanceInProgressException(message);
       default -> code.retriable() ? new RetriableException(code, message) : new CourantException(code, message);
     };
   }

@@ -97,6 +97,13 @@ public final class GroupCoordinator
   /** Deletes the group and its committed offsets; only an empty group can be deleted. */
   public record DeleteGroup(ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * Deletes the committed offsets of these partitions (Kafka's OffsetDelete). Refused with
+   * GROUP_SUBSCRIBED_TO_TOPIC while the group has members: the coordinator does not read their
+   * subscriptions, so it cannot tell which topics are still consumed.
+   */
+  public record DeleteOffsets(List<TopicPartition> partitions, ActorRef<Reply> replyTo) implements Command {}
+
   /** Sets committed offsets of an empty group (the admin reset: earliest, latest, timestamp or offset). */
   public record ResetOffsets(Map<TopicPartition, Long> offsets, ActorRef<Reply> replyTo) implements Command {}
 
@@ -197,6 +204,8 @@ public final class GroupCoordinator
 
   public record GroupDeleted() implements Event {}
 
+  public record OffsetsDeleted(List<TopicPartition> partitions) implements Event {}
+
   /** A rebalance completed its join phase with this generation. */
   public record GenerationStarted(int generationId) implements Event {}
 
@@ -223,6 +232,12 @@ public final class GroupCoordinator
     State commit(Map<TopicPartition, OffsetAndMetadata> committed) {
       Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(offsets);
       next.putAll(committed);
+      return new State(Map.copyOf(next), generationId, membership);
+    }
+
+    State delete(List<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(offsets);
+      partitions.forEach(next::remove);
       return new State(Map.copyOf(next), generationId, membership);
     }
 
@@ -270,6 +285,7 @@ public final class GroupCoordinator
         .onCommand(DescribeGroup.class, this::onDescribeGroup)
         .onCommand(DeleteGroup.class, this::onDeleteGroup)
         .onCommand(ResetOffsets.class, this::onResetOffsets)
+        .onCommand(DeleteOffsets.class, this::onDeleteOffsets)
         .onCommand(JoinGroup.class, this::onJoinGroup)
         .onCommand(CompleteJoin.class, this::onCompleteJoin)
         .onCommand(SyncGroup.class, this::onSyncGroup)
@@ -362,11 +378,23 @@ public final class GroupCoordinator
     return Effect().persist(new OffsetsCommitted(offsets)).thenReply(cmd.replyTo(), s -> new Committed());
   }
 
+  private ReplyEffect<Event, State> onDeleteOffsets(State state, DeleteOffsets cmd) {
+    if (!group.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, "group '" + groupId + "' has "
+          + group.members.size() + " members: offsets can only be deleted while it is empty"));
+    }
+    if (state.groupState() == GroupState.DEAD) {
+      return Effect().reply(cmd.replyTo(), new Rejected(ErrorCode.GROUP_ID_NOT_FOUND, "group '" + groupId + "' does not exist"));
+    }
+    return Effect().persist(new OffsetsDeleted(List.copyOf(cmd.partitions()))).thenReply(cmd.replyTo(), s -> new Deleted());
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder().forAnyState()
         .onEvent(OffsetsCommitted.class, (state, e) -> state.commit(e.offsets()))
         .onEvent(GroupDeleted.class, (state, e) -> new State(Map.of(), state.generationId(), null))
+        .onEvent(OffsetsDeleted.class, (state, e) -> state.delete(e.partitions()))
         .onEvent(GenerationStarted.class, (state, e) -> new State(state.offsets(), e.generationId(), state.membership()))
         .onEvent(GroupStabilized.class, (state, e) -> new State(state.offsets(), state.generationId(), e.membership()))
         .onEvent(MembersGone.class, (state, e) -> new State(state.offsets(), state.generationId(), null))

@@ -13,6 +13,8 @@ import io.courant.CborSerializable;
  * @param compact {@code cleanup.policy} contains {@code compact}
  * @param delete {@code cleanup.policy} contains {@code delete}
  * @param deleteRetentionMs {@code delete.retention.ms}: how long tombstones survive compaction
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: the share of the log not yet
+ *     compacted that starts a compaction pass
  */
 public record LogConfig(
     int maxMessageBytes,
@@ -21,8 +23,9 @@ public record LogConfig(
     long retentionBytes,
     boolean compact,
     boolean delete,
-    long deleteRetentionMs) implements CborSerializable {
+    long deleteRetentionMs,
+    double minCleanableDirtyRatio) implements CborSerializable {
 
   /** Kafka's broker defaults. */
-  public static final LogConfig DEFAULT = new LogConfig(1048588, false, 604800000L, -1L, false, true, 86400000L);
+  public static final LogConfig DEFAULT = new LogConfig(1048588, false, 604800000L, -1L, false, true, 86400000L, 0.5);
 }

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param startTimeout how long a partition may take to find its topic and recover
  * @param readJournal the Pekko Persistence Query plugin that reads old events back
  * @param readAheadBytes how far past a fetch a journal read goes (kept for the next fetches)
+ * @param retentionCheckInterval how often a partition applies {@code retention.ms} and {@code
+ *     retention.bytes} (Kafka's {@code log.retention.check.interval.ms})
  */
 public record LogSettings(
     int groupCommitMaxBytes,
@@ -24,7 +26,8 @@ public record LogSettings(
     Duration maxFetchWait,
     Duration startTimeout,
     String readJournal,
-    long readAheadBytes) {
+    long readAheadBytes,
+    Duration retentionCheckInterval) {
 
   public static LogSettings create(Config courantLog) {
     return new LogSettings(
@@ -35,6 +38,7 @@ public record LogSettings(
         courantLog.getDuration("max-fetch-wait"),
         courantLog.getDuration("start-timeout"),
         courantLog.getString("read-journal"),
-        courantLog.getBytes("read-ahead-bytes"));
+        courantLog.getBytes("read-ahead-bytes"),
+        courantLog.getDuration("retention-check-interval"));
   }
 }

@@ -45,7 +45,8 @@ public final class Partition {
 
   /** Starts sharding for partitions on this node. */
   public static void init(ActorSystem<?> system, LogSettings settings, TopicResolver topics) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, topics)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, topics))
+        .withStopMessage(new Stop()));
   }
 
   /** The behavior of the partition with this entity id. */
@@ -154,12 +155,38 @@ public final class Partition {
   public record LogStatus(long logStartOffset, long highWatermark, long sizeInBytes, int journalEvents)
       implements LogStateReply {}
 
+  /**
+   * Kafka's {@code DeleteRecords}: moves the log start offset forward to {@code beforeOffset}
+   * (records before it are no longer readable, and the journal events holding only such records are
+   * deleted); {@link #HIGH_WATERMARK} means the log end. The log start never moves back: an offset
+   * at or before it changes nothing.
+   */
+  public record DeleteRecords(long beforeOffset, ActorRef<DeleteRecordsReply> replyTo) implements Command {}
+
+  /** {@link DeleteRecords} up to the log end (Kafka's -1). */
+  public static final long HIGH_WATERMARK = -1L;
+
+  /** Reply to {@link DeleteRecords}. */
+  public sealed interface DeleteRecordsReply extends CborSerializable permits RecordsDeleted, Rejected {}
+
+  /** @param lowWatermark the log start offset now */
+  public record RecordsDeleted(long lowWatermark) implements DeleteRecordsReply {}
+
   /** The topic's configs changed (sent by the topic controller). */
   public record ConfigChanged(TopicLog topic) implements Command {}
+
+  /**
+   * Stops the partition gracefully (sharding sends it when the partition moves to another node, on
+   * a graceful leave, and when it passivates an idle partition): the appends already accepted are
+   * written and answered first, waiting fetches are answered with what there is, then it stops.
+   * Meanwhile sharding holds new requests and delivers them to the next incarnation.
+   */
+  public record Stop() implements Command {}
 
   /** The topic was deleted: the partition answers everything with an error and stops. */
   public record TopicDeleted() implements Command {}
 
   /** A request was refused: nothing was written. */
-  public record Rejected(ErrorCode code, String message) implements AppendReply, FetchReply, OffsetsReply, LogStateReply {}
+  public record Rejected(ErrorCode code, String message)
+      implements AppendReply, FetchReply, OffsetsReply, LogStateReply, DeleteRecordsReply {}
 }

@@ -7,6 +7,8 @@ import io.courant.cassandra.CassandraSettings;
 import io.courant.cassandra.CassandraStartException;
 import io.courant.cassandra.EmbeddedCassandra;
 import io.courant.client.Courant;
+import io.courant.kafka.KafkaListener;
+import io.courant.kafka.KafkaSettings;
 import io.courant.http.HttpServer;
 import io.courant.http.HttpSettings;
 import java.nio.file.Path;
@@ -28,12 +30,15 @@ public final class CourantNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final EmbeddedCassandra embedded;
   private final ServerBinding http;
+  private final KafkaListener kafka;
   private final List<String> cassandraContactPoints;
 
-  private CourantNode(ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, List<String> cassandraContactPoints) {
+  private CourantNode(ActorSystem<Void> system, EmbeddedCassandra embedded, ServerBinding http, KafkaListener kafka,
+      List<String> cassandraContactPoints) {
     this.system = system;
     this.embedded = embedded;
     this.http = http;
+    this.kafka = kafka;
     this.cassandraContactPoints = cassandraContactPoints;
   }
 
@@ -71,16 +76,20 @@ public final class CourantNode implements AutoCloseable {
     int port = httpSettings.port();
     ServerBinding binding = HttpServer.start(system, httpSettings).toCompletableFuture().join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    KafkaSettings kafkaSettings = KafkaSettings.create(config.getConfig("courant.kafka"));
+    KafkaListener kafka = kafkaSettings.enabled() ? KafkaListener.start(system, kafkaSettings) : null;
     EmbeddedCassandra cassandraProcess = embedded;
     if (cassandraProcess != null) {
       // Cassandra stops last, once the journal's connections are closed.
       system.getWhenTerminated().thenRun(cassandraProcess::close);
     }
-    system.log().info("Courant node up: HTTP {}:{}, cluster {}, Cassandra {}{}", iface, port,
+    String kafkaAddress = kafka == null ? "off" : kafkaSettings.iface() + ":" + kafka.port();
+    system.log().info("Courant node up: HTTP {}:{}, Kafka {}, cluster {}, Cassandra {}{}", iface, port, kafkaAddress,
         cluster.selfMember().address(), String.join(",", contactPoints),
         embedded == null ? "" : " (embedded, data in " + embedded.dataDirectory() + ", log " + embedded.logFile() + ")");
-    System.out.println("Courant node ready: http://" + iface + ":" + port + "/ready  (Ctrl-C stops it)");
-    return new CourantNode(system, embedded, binding, contactPoints);
+    System.out.println("Courant node ready: http://" + iface + ":" + port + "/ready, Kafka clients at " + kafkaAddress
+        + "  (Ctrl-C stops it)");
+    return new CourantNode(system, embedded, binding, kafka, contactPoints);
   }
 
   public ActorSystem<Void> system() {
@@ -94,6 +103,11 @@ public final class CourantNode implements AutoCloseable {
 
   public int httpPort() {
     return http.localAddress().getPort();
+  }
+
+  /** The port Kafka clients connect to, or -1 when the listener is off ({@code courant.kafka.enabled}). */
+  public int kafkaPort() {
+    return kafka == null ? -1 : kafka.port();
   }
 
   /** Stops the node, then its embedded Cassandra. */

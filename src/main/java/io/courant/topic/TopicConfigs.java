@@ -21,6 +21,7 @@ public final class TopicConfigs {
   public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+  public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
 
   private record Rule(String allowed, Predicate<String> test) {}
 
@@ -34,6 +35,14 @@ public final class TopicConfigs {
     RULES.put(MAX_MESSAGE_BYTES, new Rule("an integer from 1 to 2147483647 (bytes)", v -> longAtLeast(v, 1) && Long.parseLong(v) <= Integer.MAX_VALUE));
     RULES.put(MESSAGE_TIMESTAMP_TYPE, new Rule("CreateTime or LogAppendTime", v -> v.equals("CreateTime") || v.equals("LogAppendTime")));
     RULES.put(DELETE_RETENTION_MS, new Rule("an integer >= 0 (ms)", v -> longAtLeast(v, 0)));
+    RULES.put(MIN_CLEANABLE_DIRTY_RATIO, new Rule("a number from 0 to 1", v -> {
+      try {
+        double d = Double.parseDouble(v);
+        return d >= 0 && d <= 1;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }));
     RULES.put(MIN_INSYNC_REPLICAS, new Rule("an integer >= 1", v -> longAtLeast(v, 1) && Long.parseLong(v) <= Integer.MAX_VALUE));
   }
 
@@ -87,7 +96,8 @@ public final class TopicConfigs {
         Long.parseLong(c.get(RETENTION_BYTES)),
         policy.contains("compact"),
         policy.contains("delete"),
-        Long.parseLong(c.get(DELETE_RETENTION_MS)));
+        Long.parseLong(c.get(DELETE_RETENTION_MS)),
+        Double.parseDouble(c.get(MIN_CLEANABLE_DIRTY_RATIO)));
   }
 
   private static boolean longAtLeast(String v, long min) {

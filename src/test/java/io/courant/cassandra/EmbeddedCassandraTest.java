@@ -28,7 +28,7 @@ class EmbeddedCassandraTest {
 
   @Test
   void writesAndReadsBackThroughCql() {
-    try (CqlSession session = connect(TestCassandra.contactPoint())) {
+    try (CqlSession session = TestCassandra.connect(TestCassandra.contactPoint())) {
       session.execute(
           "CREATE KEYSPACE IF NOT EXISTS embedded_test"
               + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
@@ -56,7 +56,7 @@ class EmbeddedCassandraTest {
             .replace("courant_journal", "schema_check_journal")
             .replace("courant_snapshot", "schema_check_snapshot")
             .replace("'datacenter1':3", "'datacenter1':1"); // one node here
-    try (CqlSession session = connect(TestCassandra.contactPoint())) {
+    try (CqlSession session = TestCassandra.connect(TestCassandra.contactPoint())) {
       for (String statement : statements(schema)) {
         session.execute(statement);
       }
@@ -156,22 +156,6 @@ class EmbeddedCassandraTest {
         1L << 30,
         Duration.ofSeconds(120),
         Path.of(System.getProperty("java.home")));
-  }
-
-  /** A session configured here only (the test classpath's application.conf is not read). */
-  private static CqlSession connect(String contactPoint) {
-    OptionsMap options = OptionsMap.driverDefaults();
-    // schema changes take seconds on a busy 2-core machine; the default is 2 s
-    options.put(TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-    int colon = contactPoint.lastIndexOf(':');
-    return CqlSession.builder()
-        .withConfigLoader(DriverConfigLoader.fromMap(options))
-        .addContactPoint(
-            new InetSocketAddress(
-                contactPoint.substring(0, colon),
-                Integer.parseInt(contactPoint.substring(colon + 1))))
-        .withLocalDatacenter("datacenter1")
-        .build();
   }
 
   /** The statements of a CQL script: split at ';', comments dropped. */

@@ -122,6 +122,56 @@ class CourantConsumerTest {
   }
 
   @Test
+  void aChangedSubscriptionAndANewTopicMatchingThePatternAreRebalancedOntoTheGroup() {
+    String first = topicWith(1, 3);
+    String second = topicWith(2, 4);
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(uniqueTopic("resubscribe")))) {
+      consumer.subscribe(List.of(first));
+      io.courant.testing.Await.until("the first topic assigned", Duration.ofSeconds(15), Duration.ZERO,
+          () -> !consumer.poll(Duration.ofMillis(200)).isEmpty() || consumer.assignment().size() == 1);
+      consumer.subscribe(List.of(first, second));
+      io.courant.testing.Await.until("the changed subscription rebalanced", Duration.ofSeconds(15), Duration.ZERO, () -> {
+        consumer.poll(Duration.ofMillis(200));
+        return consumer.assignment().size() == 3;
+      });
+    }
+    String prefix = uniqueTopic("pattern");
+    await(node.courant().createTopic(new NewTopic(prefix + "-a", 1)));
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(uniqueTopic("pattern-g")))) {
+      consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-.*"), ConsumerRebalanceListener.NONE);
+      io.courant.testing.Await.until("the matching topic assigned", Duration.ofSeconds(15), Duration.ZERO, () -> {
+        consumer.poll(Duration.ofMillis(200));
+        return consumer.assignment().size() == 1;
+      });
+      await(node.courant().createTopic(new NewTopic(prefix + "-b", 1)));
+      await(node.courant().send(ProducerRecord.of(prefix + "-b", null, "late")));
+      io.courant.testing.Await.until("a record of the topic created later", Duration.ofSeconds(20), Duration.ZERO, () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.topic() + ":" + r.valueString()));
+        return seen.contains(prefix + "-b:late");
+      });
+    }
+  }
+
+  @Test
+  void beginningEndAndTimestampOffsetsAreTheLogs() {
+    String topic = uniqueTopic("times");
+    await(node.courant().createTopic(new NewTopic(topic, 1)));
+    TopicPartition tp = new TopicPartition(topic, 0);
+    List<ProducerRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      records.add(new ProducerRecord(topic, 0, 1_000L * (i + 1), null, ("t" + i).getBytes(), List.of()));
+    }
+    await(node.courant().sendAll(records, Acks.ALL));
+    try (CourantConsumer consumer = new CourantConsumer(node.system(), settings(""))) {
+      assertEquals(Map.of(tp, 0L), consumer.beginningOffsets(List.of(tp)));
+      assertEquals(Map.of(tp, 5L), consumer.endOffsets(List.of(tp)));
+      assertEquals(new OffsetAndTimestamp(2, 3_000), consumer.offsetsForTimes(Map.of(tp, 2_500L)).get(tp));
+      assertEquals(null, consumer.offsetsForTimes(Map.of(tp, 9_000L)).get(tp), "no record at or after that time");
+    }
+  }
+
+  @Test
   void autoOffsetResetChoosesWhereAGroupWithoutCommitsStarts() {
     String topic = topicWith(1, 5);
     TopicPartition tp = new TopicPartition(topic, 0);

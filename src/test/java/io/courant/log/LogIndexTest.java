@@ -61,4 +61,25 @@ class LogIndexTest {
     assertEquals(index.totalBytes(), index.copy().totalBytes());
     assertEquals(index.findOffset(1234), index.copy().findOffset(1234));
   }
+
+  @Test
+  void compactionReplacesARangeOfEntriesAndLookupsFollow() {
+    LogIndex index = new LogIndex();
+    index.add(0, 2, 1, 5_000, 100);
+    index.add(3, 4, 2, 1_000, 100);
+    index.add(5, 6, 3, 2_000, 100);
+    index.add(7, 7, 4, 3_000, 100);
+    index.replace(0, 5, 3, 4, 10, 1_000, 40);
+    assertEquals(3, index.size());
+    assertEquals(0, index.findOffset(0), "an offset compacted away leads to the next record kept");
+    assertEquals(3, index.baseOffset(0));
+    assertEquals(10, index.seqNr(0));
+    assertEquals(3, index.minSeqNr());
+    assertEquals(240, index.totalBytes());
+    assertEquals(1, index.findTimestamp(1_500), "the running max is rebuilt from each event's own max (5000 is gone)");
+    index.replace(5, 7, 0, 0, 11, -1, 0);
+    assertEquals(2, index.size(), "an empty compacted event removes the range");
+    assertEquals(1, index.findOffset(5));
+    assertEquals(7, index.baseOffset(1));
+  }
 }

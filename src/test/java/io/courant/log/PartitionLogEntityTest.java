@@ -30,7 +30,7 @@ class PartitionLogEntityTest {
 
   @Test
   void persistedBatchesBuildTheIndexAndSurviveARestart() {
-    TestProbe<PartitionLog.Recovered> recovered = testKit.createTestProbe();
+    TestProbe<PartitionLog.Notice> recovered = testKit.createTestProbe();
     EventSourcedBehaviorTestKit<PartitionLog.Command, PartitionLog.Event, LogState> kit = EventSourcedBehaviorTestKit.create(
         testKit.system(), PartitionLog.create(PersistenceId.ofUniqueId("p-test"), recovered.ref(), 2));
     TestProbe<PartitionLog.Persisted> replies = testKit.createTestProbe();
@@ -55,5 +55,16 @@ class PartitionLogEntityTest {
     assertEquals(0, state.index().findTimestamp(5));
     assertEquals(1, state.index().findTimestamp(15));
     assertEquals(1, state.producers().size());
+
+    // The log start moves past the first event: it leaves the index, and a snapshot holds that.
+    var advanced = kit.runCommand(new PartitionLog.AdvanceStart(new PartitionLog.LogStartAdvanced(2), replies.ref()));
+    assertEquals(new PartitionLog.Persisted(3, 3), replies.receiveMessage());
+    assertEquals(2, advanced.state().logStartOffset());
+    assertEquals(1, advanced.state().index().size());
+    LogState again = kit.restart().state();
+    assertEquals(2, again.logStartOffset());
+    assertEquals(1, again.index().size());
+    assertEquals(2, again.index().baseOffset(0));
+    assertEquals(3, again.lastSeqNr());
   }
 }

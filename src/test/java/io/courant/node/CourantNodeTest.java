@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 class CourantNodeTest {
 
   @Test
-  void aNodeAnswersHealthAndReadinessOverHttpAndStopsCleanly() throws Exception {
+  void aNodeAnswersHealthAndReadinessOverHttpAndKafkaClientsAndStopsCleanly() throws Exception {
     var config = ConfigFactory.parseString(
             "courant.cassandra.contact-points = [\"" + TestCassandra.contactPoint() + "\"]\n"
                 + "courant.http.port = 0\n"
+                + "courant.kafka.port = 0\n"
                 + "pekko.remote.artery.canonical.port = 0\n")
         .withFallback(ConfigFactory.load());
     CourantNode node = CourantNode.start(config);
@@ -34,6 +35,11 @@ class CourantNodeTest {
         return response.get().statusCode() == 200;
       });
       assertTrue(response.get().body().contains("ready"));
+      try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+          "127.0.0.1:" + node.kafkaPort()))) {
+        var brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(node.kafkaPort(), brokers.iterator().next().port(), "Kafka clients reach the node's listener");
+      }
     } finally {
       node.close();
     }

@@ -46,6 +46,19 @@ public final class TestCassandra {
     return contactPoint;
   }
 
+  /** A CQL session to {@code host:port}, configured here only (the test classpath's application.conf is not read). */
+  public static com.datastax.oss.driver.api.core.CqlSession connect(String contactPoint) {
+    var options = com.datastax.oss.driver.api.core.config.OptionsMap.driverDefaults();
+    // schema changes take seconds on a busy 2-core machine; the default is 2 s
+    options.put(com.datastax.oss.driver.api.core.config.TypedDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+    int colon = contactPoint.lastIndexOf(':');
+    return com.datastax.oss.driver.api.core.CqlSession.builder()
+        .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.fromMap(options))
+        .addContactPoint(new java.net.InetSocketAddress(contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1))))
+        .withLocalDatacenter("datacenter1")
+        .build();
+  }
+
   /** The project directory (surefire passes {@code courant.home}; else the working directory). */
   public static Path courantHome() {
     return Path.of(System.getProperty("courant.home", ".")).toAbsolutePath().normalize();

@@ -12,6 +12,8 @@ public final class LogIndex {
   private long[] baseOffsets = new long[16];
   private long[] lastOffsets = new long[16];
   private long[] seqNrs = new long[16];
+  /** Each event's own max timestamp. */
+  private long[] maxTimestamps = new long[16];
   /** Running maximum of the events' max timestamps: monotonic, so it can be searched. */
   private long[] maxTimestampsSoFar = new long[16];
   private int[] sizes = new int[16];
@@ -38,6 +40,7 @@ public final class LogIndex {
     baseOffsets[end] = baseOffset;
     lastOffsets[end] = lastOffset;
     seqNrs[end] = seqNr;
+    maxTimestamps[end] = maxTimestamp;
     maxTimestampsSoFar[end] = Math.max(previousMax, maxTimestamp);
     sizes[end] = sizeInBytes;
     cumulativeBytes[end] = previousBytes + sizeInBytes;
@@ -91,6 +94,47 @@ public final class LogIndex {
     return maxTimestampsSoFar[first + i];
   }
 
+  /** The event's own largest record timestamp. */
+  public long maxTimestamp(int i) {
+    return maxTimestamps[first + i];
+  }
+
+  /** The smallest journal sequence number the index refers to, or {@code Long.MAX_VALUE} when empty. */
+  public long minSeqNr() {
+    long min = Long.MAX_VALUE;
+    for (int i = first; i < end; i++) {
+      min = Math.min(min, seqNrs[i]);
+    }
+    return min;
+  }
+
+  /**
+   * Compaction: the entries that lie wholly inside offsets {@code [fromOffset, toOffset)} are
+   * replaced by one entry for the compacted event at {@code seqNr} (or by none when the compacted
+   * event is empty, {@code sizeInBytes == 0}); offsets keep their places, so the index stays sorted.
+   */
+  public void replace(long fromOffset, long toOffset, long baseOffset, long lastOffset, long seqNr, long maxTimestamp,
+      int sizeInBytes) {
+    LogIndex rebuilt = new LogIndex();
+    boolean inserted = false;
+    for (int i = first; i < end; i++) {
+      boolean replaced = baseOffsets[i] >= fromOffset && lastOffsets[i] < toOffset;
+      if (!replaced && !inserted && baseOffsets[i] >= toOffset) {
+        inserted = true;
+        if (sizeInBytes > 0) {
+          rebuilt.add(baseOffset, lastOffset, seqNr, maxTimestamp, sizeInBytes);
+        }
+      }
+      if (!replaced) {
+        rebuilt.add(baseOffsets[i], lastOffsets[i], seqNrs[i], maxTimestamps[i], sizes[i]);
+      }
+    }
+    if (!inserted && sizeInBytes > 0) {
+      rebuilt.add(baseOffset, lastOffset, seqNr, maxTimestamp, sizeInBytes);
+    }
+    takeFrom(rebuilt);
+  }
+
   /** Bytes stored in the entries from position {@code i} to the end. */
   public long bytesFrom(int i) {
     if (i >= size()) {
@@ -118,6 +162,7 @@ public final class LogIndex {
     c.baseOffsets = Arrays.copyOfRange(baseOffsets, first, first + Math.max(n, 16));
     c.lastOffsets = Arrays.copyOfRange(lastOffsets, first, first + Math.max(n, 16));
     c.seqNrs = Arrays.copyOfRange(seqNrs, first, first + Math.max(n, 16));
+    c.maxTimestamps = Arrays.copyOfRange(maxTimestamps, first, first + Math.max(n, 16));
     c.maxTimestampsSoFar = Arrays.copyOfRange(maxTimestampsSoFar, first, first + Math.max(n, 16));
     c.sizes = Arrays.copyOfRange(sizes, first, first + Math.max(n, 16));
     c.cumulativeBytes = new long[Math.max(n, 16)];
@@ -140,6 +185,7 @@ public final class LogIndex {
     baseOffsets = Arrays.copyOf(baseOffsets, n);
     lastOffsets = Arrays.copyOf(lastOffsets, n);
     seqNrs = Arrays.copyOf(seqNrs, n);
+    maxTimestamps = Arrays.copyOf(maxTimestamps, n);
     maxTimestampsSoFar = Arrays.copyOf(maxTimestampsSoFar, n);
     sizes = Arrays.copyOf(sizes, n);
     cumulativeBytes = Arrays.copyOf(cumulativeBytes, n);
@@ -151,10 +197,23 @@ public final class LogIndex {
     baseOffsets = Arrays.copyOf(c.baseOffsets, capacity);
     lastOffsets = Arrays.copyOf(c.lastOffsets, capacity);
     seqNrs = Arrays.copyOf(c.seqNrs, capacity);
+    maxTimestamps = Arrays.copyOf(c.maxTimestamps, capacity);
     maxTimestampsSoFar = Arrays.copyOf(c.maxTimestampsSoFar, capacity);
     sizes = Arrays.copyOf(c.sizes, capacity);
     cumulativeBytes = Arrays.copyOf(c.cumulativeBytes, capacity);
     first = 0;
+    end = c.end;
+  }
+
+  private void takeFrom(LogIndex c) {
+    baseOffsets = c.baseOffsets;
+    lastOffsets = c.lastOffsets;
+    seqNrs = c.seqNrs;
+    maxTimestamps = c.maxTimestamps;
+    maxTimestampsSoFar = c.maxTimestampsSoFar;
+    sizes = c.sizes;
+    cumulativeBytes = c.cumulativeBytes;
+    first = c.first;
     end = c.end;
   }
 }

@@ -11,17 +11,20 @@ public final class LogState {
   long logStartOffset;
   long nextOffset;
   long lastSeqNr;
+  /** Offsets below this have been through at least one compaction pass. */
+  long cleanedTo;
   final LogIndex index;
   final ProducerStates producers;
 
   public LogState() {
-    this(0L, 0L, 0L, new LogIndex(), new ProducerStates());
+    this(0L, 0L, 0L, 0L, new LogIndex(), new ProducerStates());
   }
 
-  LogState(long logStartOffset, long nextOffset, long lastSeqNr, LogIndex index, ProducerStates producers) {
+  LogState(long logStartOffset, long nextOffset, long lastSeqNr, long cleanedTo, LogIndex index, ProducerStates producers) {
     this.logStartOffset = logStartOffset;
     this.nextOffset = nextOffset;
     this.lastSeqNr = lastSeqNr;
+    this.cleanedTo = cleanedTo;
     this.index = index;
     this.producers = producers;
   }
@@ -40,6 +43,11 @@ public final class LogState {
     return lastSeqNr;
   }
 
+  /** Offsets below this have been compacted at least once. */
+  public long cleanedTo() {
+    return cleanedTo;
+  }
+
   public LogIndex index() {
     return index;
   }
@@ -56,7 +64,33 @@ public final class LogState {
     return this;
   }
 
+  LogState applyCompacted(PartitionLog.RecordsCompacted e) {
+    lastSeqNr++;
+    applyCompacted(e, lastSeqNr);
+    return this;
+  }
+
+  /** Replaces the index entries of the compacted range by the compacted event at {@code seqNr}. */
+  void applyCompacted(PartitionLog.RecordsCompacted e, long seqNr) {
+    boolean belowStart = e.toOffset() <= logStartOffset;
+    index.replace(e.fromOffset(), e.toOffset(), e.baseOffset(), e.lastOffset(), seqNr, e.maxTimestamp(),
+        belowStart ? 0 : e.batches().length);
+    cleanedTo = Math.max(cleanedTo, e.toOffset());
+  }
+
+  LogState applyStartAdvanced(PartitionLog.LogStartAdvanced e) {
+    lastSeqNr++;
+    advanceStart(e.logStartOffset());
+    return this;
+  }
+
+  /** Moves the log start to {@code offset} (never back) and drops the index entries that hold only offsets before it. */
+  void advanceStart(long offset) {
+    logStartOffset = Math.max(logStartOffset, offset);
+    index.dropBefore(logStartOffset);
+  }
+
   public LogState copy() {
-    return new LogState(logStartOffset, nextOffset, lastSeqNr, index.copy(), producers.copy());
+    return new LogState(logStartOffset, nextOffset, lastSeqNr, cleanedTo, index.copy(), producers.copy());
   }
 }

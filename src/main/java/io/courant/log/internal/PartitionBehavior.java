@@ -49,9 +49,29 @@ public final class PartitionBehavior {
 
   private record StartTimedOut() implements Command {}
 
+  private record Claimed(Boolean claimed, long epoch, Throwable failure) implements Command {}
+
+  private record RetryClaim() implements Command {}
+
+  private record RetryWrite() implements Command {}
+
+  private record Fenced() implements Command {}
+
   private record WriteDone(long seqNr) implements Command {}
 
   private record LogStopped() implements Command {}
+
+  private record SnapshotSaved(long seqNr) implements Command {}
+
+  private record EnforceRetention() implements Command {}
+
+  private record JournalDeleted(long toSeqNr, Throwable failure) implements Command {}
+
+  /** From a running compaction pass: write this compacted event, reply once it is durable. */
+  private record WriteCompacted(PartitionLog.RecordsCompacted event, ActorRef<org.apache.pekko.Done> replyTo)
+      implements Command {}
+
+  private record CompactionDone(Throwable failure) implements Command {}
 
   private record FetchExpired(long waiterId) implements Command {}
 
@@ -85,7 +105,10 @@ public final class PartitionBehavior {
   private final LogSettings settings;
   private final Clock clock;
   private final PersistenceId persistenceId;
-  private final ActorRef<PartitionLog.Command> log;
+  private ActorRef<PartitionLog.Command> log;
+  private final NodeLease lease;
+  /** The node lease epoch this partition was claimed under: it writes only while that lease holds. */
+  private long leaseEpoch = -1;
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
   private final TailCache readAhead;
@@ -104,6 +127,25 @@ public final class PartitionBehavior {
   private final Map<Long, Waiter> waiters = new HashMap<>();
   private long nextWaiterId;
 
+  // Moving the log start (retention, DeleteRecords): one LogStartAdvanced write at a time, in the
+  // same single-writer queue as the appends.
+  private long pendingStart = -1;
+  private final List<ActorRef<Partition.DeleteRecordsReply>> pendingStartReplies = new ArrayList<>();
+  private long startInFlight = -1;
+  private List<ActorRef<Partition.DeleteRecordsReply>> startInFlightReplies = List.of();
+  /**
+   * Sequence number of the last event that changed which journal events the index refers to (a
+   * LogStartAdvanced, a compacted event): a snapshot at or after it lets older events go.
+   */
+  private long structuralChangeAtSeqNr;
+  private long journalDeleteRequestedTo;
+  private long lastSnapshotSeqNr;
+
+  // Compaction (cleanup.policy=compact): one pass at a time; its events join the single-writer queue.
+  private boolean compacting;
+  private final ArrayDeque<WriteCompacted> pendingCompacted = new ArrayDeque<>();
+  private WriteCompacted compactedInFlight;
+
   private PartitionBehavior(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       String entityId, LogSettings settings, Clock clock) {
     this.ctx = ctx;
@@ -116,9 +158,7 @@ public final class PartitionBehavior {
     this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
     this.tail = new TailCache(settings.tailCacheBytes());
     this.readAhead = new TailCache(2L * settings.readAheadBytes());
-    this.log = ctx.spawn(PartitionLog.create(persistenceId,
-        ctx.messageAdapter(PartitionLog.Recovered.class, r -> new LogRecovered(r.state())), settings.snapshotEvery()), "log");
-    ctx.watchWith(log, new LogStopped());
+    this.lease = NodeLease.get(ctx.getSystem());
     this.writeDone = ctx.messageAdapter(PartitionLog.Persisted.class, p -> new WriteDone(p.seqNr()));
   }
 
@@ -136,7 +176,24 @@ public final class PartitionBehavior {
     }
     ctx.pipeToSelf(topics.resolve(topicId), TopicResolved::new);
     timers.startSingleTimer(new StartTimedOut(), settings.startTimeout());
+    claim();
     return Behaviors.receive(Command.class)
+        .onMessage(Claimed.class, m -> {
+          if (Boolean.TRUE.equals(m.claimed())) {
+            leaseEpoch = m.epoch();
+            recover();
+          } else {
+            if (m.failure() != null) {
+              ctx.getLog().warn("Partition {}: claiming it failed, retrying: {}", entityId, m.failure().toString());
+            }
+            timers.startSingleTimer(new RetryClaim(), Duration.ofMillis(500));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(RetryClaim.class, m -> {
+          claim();
+          return Behaviors.same();
+        })
         .onMessage(LogRecovered.class, m -> {
           state = m.state();
           highWatermark = state.nextOffset();
@@ -169,11 +226,32 @@ public final class PartitionBehavior {
         .build();
   }
 
+  /** Claims the partition for this node (fencing): waits until a previous owner's lease has run out. */
+  private void claim() {
+    long epoch = lease.epoch();
+    ctx.pipeToSelf(lease.claim(persistenceId.id()).thenApply(claimed -> {
+      if (claimed && lease.epoch() != epoch) {
+        return false; // the lease lapsed while claiming: claim again under the new one
+      }
+      return claimed;
+    }), (claimed, failure) -> new Claimed(claimed, epoch, failure));
+  }
+
+  /** Once the partition is this node's, its log recovers from the journal. */
+  private void recover() {
+    log = ctx.spawn(PartitionLog.create(persistenceId, ctx.messageAdapter(PartitionLog.Notice.class,
+        n -> n instanceof PartitionLog.Recovered r ? new LogRecovered(r.state()) : new SnapshotSaved(((PartitionLog.SnapshotSaved) n).seqNr())),
+        settings.snapshotEvery()), "log");
+    ctx.watchWith(log, new LogStopped());
+  }
+
   private Behavior<Command> startedIfReady(int partition) {
     if (state == null || topic == null) {
       return Behaviors.same();
     }
     timers.cancel(new StartTimedOut());
+    timers.startTimerWithFixedDelay(new EnforceRetention(), settings.retentionCheckInterval());
+    ctx.getSelf().tell(new EnforceRetention());
     ctx.getLog().debug("Partition {} ready: log start {}, end {}, {} events", name, state.logStartOffset(),
         highWatermark, state.index().size());
     return stash.unstashAll(running());
@@ -198,6 +276,18 @@ public final class PartitionBehavior {
         .onMessage(Partition.GetLogState.class, this::onGetLogState)
         .onMessage(Partition.ConfigChanged.class, this::onConfigChanged)
         .onMessage(Partition.TopicDeleted.class, this::onTopicDeleted)
+        .onMessage(Partition.Stop.class, this::onStop)
+        .onMessage(RetryWrite.class, m -> {
+          writeIfIdle();
+          return Behaviors.same();
+        })
+        .onMessage(Fenced.class, this::onFenced)
+        .onMessage(Partition.DeleteRecords.class, this::onDeleteRecords)
+        .onMessage(EnforceRetention.class, this::onEnforceRetention)
+        .onMessage(SnapshotSaved.class, this::onSnapshotSaved)
+        .onMessage(JournalDeleted.class, this::onJournalDeleted)
+        .onMessage(WriteCompacted.class, this::onWriteCompacted)
+        .onMessage(CompactionDone.class, this::onCompactionDone)
         .onMessage(LogStopped.class, this::onLogStopped)
         .build();
   }
@@ -211,7 +301,7 @@ public final class PartitionBehavior {
     }
     List<BatchInfo> batches;
     try {
-      batches = RecordBatches.validate(buffer, topic.config().maxMessageBytes());
+      batches = RecordBatches.validate(buffer, topic.config().maxMessageBytes(), topic.config().compact());
     } catch (BatchRejectedException e) {
       append.replyTo().tell(new Rejected(e.code(), "partition " + name + ": " + e.getMessage()));
       return Behaviors.same();
@@ -276,7 +366,33 @@ public final class PartitionBehavior {
 
   /** Starts the next journal write with everything gathered, if none is in flight (group commit). */
   private void writeIfIdle() {
-    if (inFlight != null || pending.isEmpty()) {
+    if (inFlight != null || startInFlight >= 0 || compactedInFlight != null) {
+      return;
+    }
+    if (!lease.holds(leaseEpoch) && (pendingStart >= 0 || !pendingCompacted.isEmpty() || !pending.isEmpty())) {
+      // Fencing: this node's lease is not fresh enough to write. Wait for its renewal; once it has
+      // run out, another node may own the partition: stop.
+      if (lease.lapsed(leaseEpoch)) {
+        ctx.getSelf().tell(new Fenced());
+      } else {
+        timers.startSingleTimer(new RetryWrite(), Duration.ofMillis(100));
+      }
+      return;
+    }
+    if (pendingStart >= 0) {
+      startInFlight = pendingStart;
+      startInFlightReplies = new ArrayList<>(pendingStartReplies);
+      pendingStart = -1;
+      pendingStartReplies.clear();
+      log.tell(new PartitionLog.AdvanceStart(new PartitionLog.LogStartAdvanced(startInFlight), writeDone));
+      return;
+    }
+    if (!pendingCompacted.isEmpty()) {
+      compactedInFlight = pendingCompacted.poll();
+      log.tell(new PartitionLog.PersistCompacted(compactedInFlight.event(), writeDone));
+      return;
+    }
+    if (pending.isEmpty()) {
       return;
     }
     List<PendingAppend> group = new ArrayList<>();
@@ -306,6 +422,12 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onWriteDone(WriteDone done) {
+    if (startInFlight >= 0) {
+      return onStartAdvanced(done.seqNr());
+    }
+    if (compactedInFlight != null) {
+      return onCompactedWritten(done.seqNr());
+    }
     PartitionLog.RecordsAppended event = inFlightEvent;
     state.index().add(event.baseOffset(), event.lastOffset(), done.seqNr(), event.maxTimestamp(), event.batches().length);
     state.lastSeqNr = done.seqNr();
@@ -328,7 +450,207 @@ public final class PartitionBehavior {
     }
     wakeWaiters();
     writeIfIdle();
+    return stopIfDrained();
+  }
+
+  // ---- the log start: DeleteRecords and retention
+
+  private Behavior<Command> onDeleteRecords(Partition.DeleteRecords delete) {
+    long target = delete.beforeOffset() == Partition.HIGH_WATERMARK ? highWatermark : delete.beforeOffset();
+    if (target < 0 || target > highWatermark) {
+      delete.replyTo().tell(new Rejected(ErrorCode.OFFSET_OUT_OF_RANGE, "cannot delete records of partition " + name
+          + " before offset " + delete.beforeOffset() + ": the offset must be between the log start "
+          + state.logStartOffset() + " and the log end " + highWatermark + " (or -1 for the log end)"));
+    } else if (target <= state.logStartOffset() && pendingStart < 0 && startInFlight < 0) {
+      delete.replyTo().tell(new Partition.RecordsDeleted(state.logStartOffset()));
+    } else {
+      pendingStart = Math.max(pendingStart, target);
+      pendingStartReplies.add(delete.replyTo());
+      writeIfIdle();
+    }
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onEnforceRetention(EnforceRetention check) {
+    maybeCompact();
+    long target = retentionTarget();
+    if (target > state.logStartOffset() && target > pendingStart && target > startInFlight) {
+      ctx.getLog().debug("Partition {}: retention moves the log start from {} to {}", name, state.logStartOffset(), target);
+      pendingStart = target;
+      writeIfIdle();
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Where {@code retention.ms} and {@code retention.bytes} put the log start, as Kafka deletes
+   * whole segments: the oldest journal events go while all their records are older than {@code
+   * retention.ms} (by the largest timestamp so far), and while the log without them still holds at
+   * least {@code retention.bytes}.
+   */
+  private long retentionTarget() {
+    io.courant.log.LogConfig config = topic.config();
+    LogIndex index = state.index();
+    int drop = 0;
+    if (config.delete() && config.retentionMs() >= 0) {
+      int firstKept = index.findTimestamp(clock.millis() - config.retentionMs());
+      drop = firstKept < 0 ? index.size() : firstKept;
+    }
+    if (config.delete() && config.retentionBytes() >= 0) {
+      int k = 0;
+      while (k < index.size() && index.bytesFrom(k + 1) >= config.retentionBytes()) {
+        k++;
+      }
+      drop = Math.max(drop, k);
+    }
+    return drop == 0 ? state.logStartOffset() : Math.max(state.logStartOffset(), index.lastOffset(drop - 1) + 1);
+  }
+
+  private Behavior<Command> onStartAdvanced(long seqNr) {
+    state.advanceStart(startInFlight);
+    state.lastSeqNr = seqNr;
+    structuralChangeAtSeqNr = seqNr;
+    startInFlightReplies.forEach(r -> r.tell(new Partition.RecordsDeleted(state.logStartOffset())));
+    ctx.getLog().debug("Partition {}: log start now {}", name, state.logStartOffset());
+    startInFlight = -1;
+    startInFlightReplies = List.of();
+    deleteOldJournalEvents();
+    writeIfIdle();
+    return stopIfDrained();
+  }
+
+  private Behavior<Command> onSnapshotSaved(SnapshotSaved saved) {
+    lastSnapshotSeqNr = Math.max(lastSnapshotSeqNr, saved.seqNr());
+    deleteOldJournalEvents();
+    return Behaviors.same();
+  }
+
+  /**
+   * Once a snapshot holds the latest log start, the journal events before it are never replayed:
+   * they are deleted (pekko-persistence-cassandra deletes them and records the highest deleted
+   * sequence number, so a replay starts after it). The snapshot's signal may come before or after
+   * the write's reply (Pekko runs a write's side effects once its snapshot is stored).
+   */
+  private void deleteOldJournalEvents() {
+    // Every event below the oldest one the index refers to is dropped data or an applied marker.
+    long deletableTo = Math.min(state.index().minSeqNr() - 1, state.lastSeqNr());
+    if (structuralChangeAtSeqNr > 0 && lastSnapshotSeqNr >= structuralChangeAtSeqNr && deletableTo > journalDeleteRequestedTo) {
+      journalDeleteRequestedTo = deletableTo;
+      JournalDeletes.deleteTo(ctx, persistenceId.id(), deletableTo, JournalDeleted::new);
+    }
+  }
+
+  // ---- compaction
+
+  /**
+   * Starts a compaction pass when the topic is compacted and the part of the log not yet compacted
+   * is at least {@code min.cleanable.dirty.ratio} of it. The newest journal event is left out (as
+   * Kafka leaves the active segment), so the records just written are never rewritten at once.
+   */
+  private void maybeCompact() {
+    LogIndex index = state.index();
+    if (!topic.config().compact() || compacting || index.size() < 2) {
+      return;
+    }
+    int count = index.size() - 1;
+    long total = 0;
+    long dirty = 0;
+    for (int i = 0; i < count; i++) {
+      total += index.sizeInBytes(i);
+      if (index.baseOffset(i) >= state.cleanedTo()) {
+        dirty += index.sizeInBytes(i);
+      }
+    }
+    if (dirty == 0 || dirty < topic.config().minCleanableDirtyRatio() * total) {
+      return;
+    }
+    List<Compaction.Entry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      entries.add(new Compaction.Entry(index.baseOffset(i), index.lastOffset(i), index.seqNr(i)));
+    }
+    compacting = true;
+    ctx.getLog().debug("Partition {}: compacting offsets {} to {} ({} of {} bytes not compacted yet)", name,
+        entries.get(0).baseOffset(), entries.get(count - 1).lastOffset(), dirty, total);
+    var self = ctx.getSelf();
+    var system = ctx.getSystem();
+    ctx.pipeToSelf(Compaction.run(system, readJournal(), persistenceId.id(), entries, topic.config(), clock.millis(),
+            settings.groupCommitMaxBytes(),
+            event -> org.apache.pekko.actor.typed.javadsl.AskPattern.<Command, org.apache.pekko.Done>ask(self,
+                replyTo -> new WriteCompacted(event, replyTo), settings.startTimeout(), system.scheduler())),
+        (done, failure) -> new CompactionDone(failure));
+  }
+
+  private Behavior<Command> onWriteCompacted(WriteCompacted write) {
+    pendingCompacted.add(write);
+    writeIfIdle();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCompactedWritten(long seqNr) {
+    PartitionLog.RecordsCompacted event = compactedInFlight.event();
+    state.applyCompacted(event, seqNr);
+    state.lastSeqNr = seqNr;
+    structuralChangeAtSeqNr = seqNr;
+    if (event.batches().length > 0) {
+      tail.put(seqNr, event.batches());
+    }
+    compactedInFlight.replyTo().tell(org.apache.pekko.Done.getInstance());
+    compactedInFlight = null;
+    deleteOldJournalEvents();
+    writeIfIdle();
+    return stopIfDrained();
+  }
+
+  private Behavior<Command> onCompactionDone(CompactionDone done) {
+    compacting = false;
+    if (done.failure() != null) {
+      ctx.getLog().warn("Partition {}: compaction pass failed (the next check starts another): {}", name, done.failure().toString());
+    } else {
+      ctx.getLog().debug("Partition {}: compaction pass done; compacted up to offset {}", name, state.cleanedTo());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onJournalDeleted(JournalDeleted deleted) {
+    if (deleted.failure() != null) {
+      ctx.getLog().warn("Partition {}: deleting journal events up to {} failed (retried at the next retention): {}", name,
+          deleted.toSeqNr(), deleted.failure().toString());
+      journalDeleteRequestedTo = 0;
+    } else {
+      ctx.getLog().debug("Partition {}: journal events up to {} deleted", name, deleted.toSeqNr());
+    }
+    return Behaviors.same();
+  }
+
+  private boolean stopping;
+
+  private Behavior<Command> onFenced(Fenced fenced) {
+    String message = "partition " + name + " stopped writing on this node: the node's lease ran out (paused, or cut off "
+        + "from Cassandra), so the partition may have moved; refresh and retry";
+    ctx.getLog().warn("Partition {}: node lease lapsed; failing {} appends and stopping", name, pending.size());
+    pending.forEach(p -> replyError(p.replyTo(), ErrorCode.NOT_LEADER_OR_FOLLOWER, message));
+    durableReplies.forEach(r -> replyError(r.replyTo(), ErrorCode.NOT_LEADER_OR_FOLLOWER, message));
+    pendingStartReplies.forEach(r -> r.tell(new Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, message)));
+    waiters.values().forEach(w -> w.fetch().replyTo().tell(new Rejected(ErrorCode.NOT_LEADER_OR_FOLLOWER, message)));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onStop(Partition.Stop stop) {
+    ctx.getLog().debug("Partition {} stopping: {} appends to finish", name, pending.size() + (inFlight == null ? 0 : inFlight.size()));
+    stopping = true;
+    waiters.values().forEach(w -> {
+      timers.cancel(w.id());
+      serve(w.fetch());
+    });
+    waiters.clear();
+    return stopIfDrained();
+  }
+
+  /** A stopping partition stops once nothing it accepted waits for the journal. */
+  private Behavior<Command> stopIfDrained() {
+    boolean drained = inFlight == null && pending.isEmpty() && startInFlight < 0 && pendingStart < 0 && compactedInFlight == null
+        && durableReplies.isEmpty();
+    return stopping && drained ? Behaviors.stopped() : Behaviors.same();
   }
 
   private Behavior<Command> onLogStopped(LogStopped stopped) {
@@ -431,16 +753,20 @@ public final class PartitionBehavior {
     for (int i = first; i <= last; i++) {
       byte[] cached = cached(index.seqNr(i));
       if (cached == null) {
-        int until = last;
-        long bytes = 0;
-        for (int j = i; j <= last; j++) {
-          bytes += index.sizeInBytes(j);
-        }
-        while (until + 1 < index.size() && bytes + index.sizeInBytes(until + 1) <= settings.readAheadBytes()) {
+        // One journal query reads a run of increasing sequence numbers (compacted events come after
+        // younger ones): the fetch is served up to the end of the run, and reads ahead past it.
+        int until = i;
+        long bytes = index.sizeInBytes(i);
+        while (until + 1 < index.size() && index.seqNr(until + 1) > index.seqNr(until)
+            && (until + 1 <= last || bytes + index.sizeInBytes(until + 1) <= settings.readAheadBytes())) {
           until++;
           bytes += index.sizeInBytes(until);
         }
-        readJournal(index.seqNr(i), index.seqNr(until), last - i + 1, events, then, otherwise);
+        List<Long> wanted = new ArrayList<>(until - i + 1);
+        for (int j = i; j <= until; j++) {
+          wanted.add(index.seqNr(j));
+        }
+        readJournal(wanted, Math.min(last, until) - i + 1, events, then, otherwise);
         return;
       }
       events.add(cached);
@@ -453,13 +779,20 @@ public final class PartitionBehavior {
     return event != null ? event : readAhead.get(seqNr);
   }
 
-  private void readJournal(long fromSeqNr, long toSeqNr, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
-      Consumer<Throwable> otherwise) {
+  private CurrentEventsByPersistenceIdQuery readJournal() {
     if (readJournal == null) {
       readJournal = PersistenceQuery.get(ctx.getSystem())
           .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, settings.readJournal());
     }
-    var read = readJournal.currentEventsByPersistenceId(persistenceId.id(), fromSeqNr, toSeqNr)
+    return readJournal;
+  }
+
+  /** Reads the events with these (increasing) sequence numbers; the first {@code needed} answer the read. */
+  private void readJournal(List<Long> wanted, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
+      Consumer<Throwable> otherwise) {
+    java.util.Set<Long> wantedSet = new java.util.HashSet<>(wanted);
+    var read = readJournal().currentEventsByPersistenceId(persistenceId.id(), wanted.get(0), wanted.get(wanted.size() - 1))
+        .filter(envelope -> wantedSet.contains(envelope.sequenceNr()) && envelope.event() instanceof PartitionLog.DataEvent)
         .runWith(Sink.seq(), ctx.getSystem());
     ctx.pipeToSelf(read, (envelopes, failure) -> {
       if (envelopes == null) {
@@ -469,10 +802,14 @@ public final class PartitionBehavior {
       List<byte[]> events = new ArrayList<>(envelopes.size());
       for (var envelope : envelopes) {
         seqNrs.add(envelope.sequenceNr());
-        events.add(((PartitionLog.RecordsAppended) envelope.event()).batches());
+        events.add(((PartitionLog.DataEvent) envelope.event()).batches());
+      }
+      if (events.size() < needed) {
+        return new EventsRead(null, null, new IllegalStateException("the journal holds " + events.size() + " of the "
+            + needed + " events the read needs (from sequence number " + wanted.get(0) + ")"), then, otherwise);
       }
       List<byte[]> answer = new ArrayList<>(prefix);
-      answer.addAll(events.subList(0, Math.min(needed, events.size())));
+      answer.addAll(events.subList(0, needed));
       return new EventsRead(answer, new ReadAhead(seqNrs, events), null, then, otherwise);
     });
   }
@@ -562,6 +899,8 @@ public final class PartitionBehavior {
     } else if (command instanceof Partition.ListOffsets m) {
       m.replyTo().tell(rejected);
     } else if (command instanceof Partition.GetLogState m) {
+      m.replyTo().tell(rejected);
+    } else if (command instanceof Partition.DeleteRecords m) {
       m.replyTo().tell(rejected);
     }
   }

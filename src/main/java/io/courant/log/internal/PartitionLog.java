@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -15,8 +16,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * The persistent half of a partition: the event-sourced actor whose journal (in Cassandra) holds
  * the log. Its only writer is its parent, {@link PartitionBehavior}, which validates appends,
- * assigns offsets and gathers them into one {@link RecordsAppended} per journal write. On recovery
- * it hands the parent a copy of the recovered state.
+ * assigns offsets and gathers them into one {@link RecordsAppended} per journal write, and moves
+ * the log start forward ({@link LogStartAdvanced}: retention, DeleteRecords). On recovery it hands
+ * the parent a copy of the recovered state; it tells the parent of every snapshot saved, since
+ * events before a snapshot that holds the new log start may then be deleted from the journal.
  */
 public final class PartitionLog
     extends EventSourcedBehaviorWithEnforcedReplies<PartitionLog.Command, PartitionLog.Event, LogState> {
@@ -24,8 +27,11 @@ public final class PartitionLog
   /** Messages the log accepts (from its parent only). */
   public interface Command extends CborSerializable {}
 
-  /** Persist one event; the reply comes when it is in the journal. */
+  /** Persist appended records; the reply comes when they are in the journal. */
   public record Persist(RecordsAppended event, ActorRef<Persisted> replyTo) implements Command {}
+
+  /** Persist a new log start; the reply comes when it is in the journal. */
+  public record AdvanceStart(LogStartAdvanced event, ActorRef<Persisted> replyTo) implements Command {}
 
   /**
    * @param seqNr the journal sequence number of the event
@@ -33,11 +39,41 @@ public final class PartitionLog
    */
   public record Persisted(long seqNr, long nextOffset) implements CborSerializable {}
 
+  /** What the log tells its parent. */
+  public sealed interface Notice permits Recovered, SnapshotSaved {}
+
   /** Sent to the parent once recovery is complete. */
-  public record Recovered(LogState state) {}
+  public record Recovered(LogState state) implements Notice {}
+
+  /** A snapshot of the state after event {@code seqNr} was saved. */
+  public record SnapshotSaved(long seqNr) implements Notice {}
 
   /** Events of the log. */
   public interface Event {}
+
+  /** An event that holds record batches (what a fetch reads back from the journal). */
+  public interface DataEvent extends Event {
+    byte[] batches();
+  }
+
+  /**
+   * Compaction replaced the journal events holding offsets {@code [fromOffset, toOffset)} by this
+   * one: the same records minus those a later record of the same key supersedes (and expired
+   * tombstones), at their original offsets. Empty {@code batches} when nothing of the range remains.
+   * The last event of a compaction pass is followed by a snapshot.
+   */
+  public record RecordsCompacted(long fromOffset, long toOffset, long baseOffset, long lastOffset, long maxTimestamp,
+      byte[] batches, boolean lastOfPass) implements DataEvent {}
+
+  /** Persist a compacted range; the reply comes when it is in the journal. */
+  public record PersistCompacted(RecordsCompacted event, ActorRef<Persisted> replyTo) implements Command {}
+
+  /**
+   * The log start offset moved forward (retention or DeleteRecords): offsets before it are no
+   * longer readable, and the journal events holding only such offsets are dropped from the index
+   * (and deleted from the journal once a snapshot holds this event). A snapshot follows every one.
+   */
+  public record LogStartAdvanced(long logStartOffset) implements Event {}
 
   /**
    * One or more record batches, offsets assigned, written as one journal event.
@@ -47,20 +83,20 @@ public final class PartitionLog
    * @param maxTimestamp the largest record timestamp
    * @param batches the Kafka record batches, back to back
    */
-  public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements Event {}
+  public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements DataEvent {}
 
   static final ThreadLocal<Long> PERSIST_START = new ThreadLocal<>();
-  private final ActorRef<Recovered> recoveryListener;
+  private final ActorRef<Notice> listener;
   private final int snapshotEvery;
 
-  public static Behavior<Command> create(PersistenceId persistenceId, ActorRef<Recovered> recoveryListener, int snapshotEvery) {
-    return new PartitionLog(persistenceId, recoveryListener, snapshotEvery);
+  public static Behavior<Command> create(PersistenceId persistenceId, ActorRef<Notice> listener, int snapshotEvery) {
+    return new PartitionLog(persistenceId, listener, snapshotEvery);
   }
 
-  private PartitionLog(PersistenceId persistenceId, ActorRef<Recovered> recoveryListener, int snapshotEvery) {
+  private PartitionLog(PersistenceId persistenceId, ActorRef<Notice> listener, int snapshotEvery) {
     // A failed journal write stops the log (the default); the parent fails what was in flight.
     super(persistenceId);
-    this.recoveryListener = recoveryListener;
+    this.listener = listener;
     this.snapshotEvery = snapshotEvery;
   }
 
@@ -71,23 +107,41 @@ public final class PartitionLog
 
   @Override
   public CommandHandlerWithReply<Command, Event, LogState> commandHandler() {
-    return newCommandHandlerWithReplyBuilder().forAnyState().onCommand(Persist.class, this::onPersist).build();
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Persist.class, this::onPersist)
+        .onCommand(AdvanceStart.class, (state, cmd) -> persist(cmd.event(), cmd.replyTo()))
+        .onCommand(PersistCompacted.class, (state, cmd) -> persist(cmd.event(), cmd.replyTo()))
+        .build();
   }
 
   private org.apache.pekko.persistence.typed.javadsl.ReplyEffect<Event, LogState> onPersist(LogState state, Persist cmd) {
     PERSIST_START.set(System.nanoTime());
-    return Effect().persist(cmd.event()).thenReply(cmd.replyTo(), s -> new Persisted(s.lastSeqNr(), s.nextOffset()));
+    return persist(cmd.event(), cmd.replyTo());
+  }
+
+  private org.apache.pekko.persistence.typed.javadsl.ReplyEffect<Event, LogState> persist(Event event, ActorRef<Persisted> replyTo) {
+    return Effect().persist(event).thenReply(replyTo, s -> new Persisted(s.lastSeqNr(), s.nextOffset()));
   }
 
   @Override
   public EventHandler<LogState, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onEvent(RecordsAppended.class, LogState::applyAppended).build();
+    return newEventHandlerBuilder().forAnyState()
+        .onEvent(RecordsAppended.class, LogState::applyAppended)
+        .onEvent(LogStartAdvanced.class, LogState::applyStartAdvanced)
+        .onEvent(RecordsCompacted.class, LogState::applyCompacted)
+        .build();
+  }
+
+  @Override
+  public boolean shouldSnapshot(LogState state, Event event, long sequenceNr) {
+    return event instanceof LogStartAdvanced || (event instanceof RecordsCompacted c && c.lastOfPass());
   }
 
   @Override
   public SignalHandler<LogState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> recoveryListener.tell(new Recovered(state.copy())))
+        .onSignal(RecoveryCompleted.instance(), state -> listener.tell(new Recovered(state.copy())))
+        .onSignal(SnapshotCompleted.class, (state, done) -> listener.tell(new SnapshotSaved(done.metadata().sequenceNr())))
         .build();
   }
 

@@ -37,6 +37,14 @@ public final class RecordBatches {
    *     is larger than {@code maxMessageBytes}, fails its CRC, or the buffer ends inside a batch
    */
   public static List<BatchInfo> validate(ByteBuffer buffer, int maxMessageBytes) {
+    return validate(buffer, maxMessageBytes, false);
+  }
+
+  /**
+   * As {@link #validate(ByteBuffer, int)}; with {@code requireKeys} (a compacted topic) every record
+   * must have a key, as Kafka requires.
+   */
+  public static List<BatchInfo> validate(ByteBuffer buffer, int maxMessageBytes, boolean requireKeys) {
     MemoryRecords records = MemoryRecords.readableRecords(buffer.duplicate());
     List<BatchInfo> infos = new ArrayList<>();
     int seen = 0;
@@ -63,6 +71,9 @@ public final class RecordBatches {
           throw new BatchRejectedException(ErrorCode.INVALID_RECORD,
               "record batch must hold at least one record with consecutive offset deltas");
         }
+        if (requireKeys) {
+          requireKeys(batch);
+        }
         infos.add(info(batch));
         seen += batch.sizeInBytes();
       }
@@ -79,6 +90,82 @@ public final class RecordBatches {
       throw new BatchRejectedException(ErrorCode.INVALID_RECORD, "an append must hold at least one record batch");
     }
     return infos;
+  }
+
+  private static void requireKeys(MutableRecordBatch batch) {
+    try (CloseableIterator<Record> it = batch.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+      while (it.hasNext()) {
+        if (!it.next().hasKey()) {
+          throw new BatchRejectedException(ErrorCode.INVALID_RECORD,
+              "a compacted topic (cleanup.policy=compact) cannot accept a record without a key");
+        }
+      }
+    }
+  }
+
+  // ---- compaction
+
+  /** Records, for every keyed record in the stored batches, key → offset (later offsets win). Keys are copied. */
+  public static void latestOffsets(ByteBuffer batches, java.util.Map<ByteBuffer, Long> latest) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      try (CloseableIterator<Record> it = batch.streamingIterator(org.apache.kafka.common.utils.BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (r.hasKey()) {
+            ByteBuffer key = ByteBuffer.allocate(r.keySize());
+            key.put(r.key()).flip();
+            latest.merge(key, r.offset(), Math::max);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Stored batches after compaction.
+   *
+   * @param batches the retained batches (offsets and batch metadata unchanged; empty batches dropped)
+   * @param maxTimestamp the largest timestamp retained, or -1
+   * @param recordsRead records before
+   * @param recordsKept records after
+   */
+  public record Compacted(byte[] batches, long maxTimestamp, int recordsRead, int recordsKept) {}
+
+  /**
+   * Kafka's log compaction of stored batches, with kafka-clients' own {@code filterTo} (as Kafka's
+   * log cleaner does): a keyed record is dropped when {@code latest} holds a later offset for its
+   * key; a tombstone (null value) that is the latest of its key gets a delete horizon of {@code now
+   * + deleteRetentionMs} on the first pass and is dropped by a pass after the horizon. Offsets never
+   * change; the kept records keep their batches' producer ids, sequences and timestamps.
+   */
+  public static Compacted compact(ByteBuffer batches, java.util.Map<ByteBuffer, Long> latest, long now, long deleteRetentionMs) {
+    MemoryRecords records = MemoryRecords.readableRecords(batches.duplicate());
+    MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(now, deleteRetentionMs) {
+      @Override
+      protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+        return new BatchRetentionResult(BatchRetention.DELETE_EMPTY, false);
+      }
+
+      @Override
+      protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+        if (!record.hasKey()) {
+          return true;
+        }
+        Long newest = latest.get(record.key());
+        if (newest != null && newest > record.offset()) {
+          return false;
+        }
+        return record.hasValue() || batch.deleteHorizonMs().isEmpty() || now < batch.deleteHorizonMs().getAsLong();
+      }
+    };
+    MemoryRecords.FilterResult result = records.filterTo(filter, ByteBuffer.allocate(Math.max(64, batches.remaining())),
+        org.apache.kafka.common.utils.BufferSupplier.NO_CACHING);
+    ByteBuffer out = result.outputBuffer();
+    out.flip();
+    byte[] kept = new byte[out.remaining()];
+    out.get(kept);
+    return new Compacted(kept, result.messagesRetained() == 0 ? -1L : result.maxTimestamp(), result.messagesRead(),
+        result.messagesRetained());
   }
 
   /**

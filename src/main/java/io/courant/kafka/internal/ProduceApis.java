@@ -1,0 +1,139 @@
+package io.courant.kafka.internal;
+
+import io.courant.ErrorCode;
+import io.courant.client.Courant;
+import io.courant.client.TopicPartition;
+import io.courant.log.Partition;
+import io.courant.log.Partition.Acks;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * Produce and InitProducerId. Produced batches go to the partitions as the client encoded them
+ * (compression included); the partition assigns offsets in place and checks idempotent producers'
+ * sequences.
+ */
+final class ProduceApis {
+  /** Produce v13 names topics by id, earlier versions by name. */
+  private static final short FIRST_PRODUCE_WITH_TOPIC_IDS = 13;
+
+  private final Courant courant;
+  private final TopicCatalog catalog;
+
+  ProduceApis(Courant courant, TopicCatalog catalog) {
+    this.courant = courant;
+    this.catalog = catalog;
+  }
+
+  CompletionStage<ApiMessage> produce(KafkaRequest r) {
+    ProduceRequestData req = r.body();
+    boolean byId = r.version() >= FIRST_PRODUCE_WITH_TOPIC_IDS;
+    return r.connection().inProduceOrder(() -> catalog.names(
+        req.topicData().stream().map(t -> byId ? t.topicId() : null).toList(),
+        req.topicData().stream().map(ProduceRequestData.TopicProduceData::name).toList()).thenApply(names -> dispatch(r, req, names)));
+  }
+
+  /** Hands every partition's batches to its partition now; returns the stage of the response. */
+  private CompletionStage<ApiMessage> dispatch(KafkaRequest r, ProduceRequestData req, List<String> names) {
+    Acks acks;
+    try {
+      acks = Acks.of(req.acks());
+    } catch (IllegalArgumentException e) {
+      acks = null;
+    }
+    ProduceResponseData out = new ProduceResponseData();
+    List<CompletableFuture<Void>> appends = new ArrayList<>();
+    int index = 0;
+    for (ProduceRequestData.TopicProduceData t : req.topicData()) {
+      ProduceResponseData.TopicProduceResponse topic = new ProduceResponseData.TopicProduceResponse();
+      String name = names.get(index++);
+      if (r.version() >= FIRST_PRODUCE_WITH_TOPIC_IDS) {
+        topic.setTopicId(t.topicId());
+      } else {
+        topic.setName(t.name());
+      }
+      for (ProduceRequestData.PartitionProduceData p : t.partitionData()) {
+        ProduceResponseData.PartitionProduceResponse part = new ProduceResponseData.PartitionProduceResponse().setIndex(p.index());
+        topic.partitionResponses().add(part);
+        if (acks == null) {
+          fail(part, r.version(), ErrorCode.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1, not " + req.acks());
+        } else if (name == null) {
+          fail(part, r.version(), ErrorCode.UNKNOWN_TOPIC_ID, "no topic has id " + t.topicId());
+        } else if (!(p.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+          fail(part, r.version(), ErrorCode.CORRUPT_MESSAGE, "a produce request must carry record batches");
+        } else {
+          appends.add(courant.append(new TopicPartition(name, p.index()), bytes(records.buffer()), acks)
+              .handle((appended, failure) -> {
+                if (failure != null) {
+                  fail(part, r.version(), KafkaErrors.of(failure), KafkaErrors.message(failure));
+                } else {
+                  succeed(part, r.version(), appended);
+                }
+                return (Void) null;
+              }).toCompletableFuture());
+        }
+      }
+      out.responses().add(topic);
+    }
+    if (acks == Acks.NONE) {
+      return CompletableFuture.completedFuture(null); // acks=0: the client reads no response
+    }
+    return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).thenApply(v -> out);
+  }
+
+  private static void succeed(ProduceResponseData.PartitionProduceResponse part, short version, Partition.Appended a) {
+    part.setBaseOffset(a.baseOffset());
+    if (version >= 2) {
+      part.setLogAppendTimeMs(a.logAppendTime());
+    }
+    if (version >= 5) {
+      part.setLogStartOffset(a.logStartOffset());
+    }
+  }
+
+  private static void fail(ProduceResponseData.PartitionProduceResponse part, short version, ErrorCode code, String message) {
+    part.setErrorCode(KafkaErrors.code(code)).setBaseOffset(-1);
+    if (version >= 8) {
+      part.setErrorMessage(message);
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /**
+   * Hands out producer ids: random positive 63-bit numbers, so nodes need no coordination and a
+   * restarted node never reuses an id a partition still remembers (a collision is as likely as
+   * one of random UUIDs). A producer that gives its id and epoch back gets the next epoch.
+   */
+  CompletionStage<ApiMessage> initProducerId(KafkaRequest r) {
+    InitProducerIdRequestData req = r.body();
+    InitProducerIdResponseData out = new InitProducerIdResponseData();
+    if (req.transactionalId() != null) {
+      return CompletableFuture.completedFuture(out.setErrorCode(KafkaErrors.code(ErrorCode.INVALID_REQUEST))
+          .setProducerId(-1).setProducerEpoch((short) -1));
+    }
+    boolean bump = r.version() >= 3 && req.producerId() >= 0 && req.producerEpoch() >= 0
+        && req.producerEpoch() < Short.MAX_VALUE - 1;
+    if (bump) {
+      out.setProducerId(req.producerId()).setProducerEpoch((short) (req.producerEpoch() + 1));
+    } else {
+      out.setProducerId(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)).setProducerEpoch((short) 0);
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+}
