@@ -8,7 +8,6 @@ import io.courant.client.CourantConsumer;
 import io.courant.client.NewTopic;
 import io.courant.client.TopicPartition;
 import io.courant.node.CourantNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,14 +75,11 @@ public final class ConsumerGroupBenchmark {
     } finally {
       node.close();
     }
-    Path out = home.resolve("bench/results/consumer-groups.json");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, Json.write(results));
-    String markdown = Report.consumerGroups(results);
-    System.out.println(markdown);
-    Report.replaceSection(home.resolve("docs/benchmarks.md"), "consumer-groups", markdown);
+    Report.publish(home, "consumer-groups", results, Report.consumerGroups(results));
     System.exit(0);
   }
+
+
 
   private static void fillPartition(Courant courant, String topic, int partition, long count) throws Exception {
     List<io.courant.client.ProducerRecord> batch = new ArrayList<>();

@@ -116,6 +116,39 @@ final class Report {
     return b.toString();
   }
 
+  @SuppressWarnings("unchecked")
+  static String http(Map<String, Object> r) {
+    Map<String, Object> m = (Map<String, Object>) r.get("machine");
+    Map<String, Object> s = (Map<String, Object>) r.get("settings");
+    Map<String, Object> p = (Map<String, Object>) r.get("produce");
+    Map<String, Object> c = (Map<String, Object>) r.get("consume");
+    StringBuilder b = new StringBuilder();
+    b.append("### HTTP API (`bench/run http`)\n\n");
+    b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (").append(m.get("cpu"))
+        .append("), ").append(m.get("memoryGiB")).append(" GiB, ").append(m.get("java")).append("; Cassandra ").append(m.get("cassandra"))
+        .append(". Clients (java.net.http, HTTP/1.1) and node in one JVM, over loopback sockets.\n\n");
+    b.append(String.format("Produce: %s closed-loop clients each POST batches of %s JSON records with %s-byte values to a topic of %s "
+            + "partitions (`application/vnd.kafka.json.v2+json`, acks=all, unkeyed: one partition per request), %s s per round after a %s s "
+            + "warm-up; median of %s rounds: **%,.0f records/s** (rounds: %s), request latency p50 %.1f ms, p99 %.1f ms.%n%n",
+        s.get("clients"), s.get("batchRecords"), s.get("valueBytes"), s.get("partitions"), s.get("roundSeconds"), s.get("warmupSeconds"),
+        s.get("rounds"), (Double) p.get("medianRecordsPerSecond"), rounds((List<Double>) p.get("rounds")),
+        (Double) p.get("medianP50Millis"), (Double) p.get("medianP99Millis")));
+    b.append(String.format("Consume: %s bridge consumer instances in one group (json format, `max.poll.records=10000`) poll "
+            + "`GET .../records` until the %,d records produced are read: **%,.0f records/s** from the first record to the last "
+            + "(the group formed in %.0f ms, its 3 s initial rebalance delay included, before that).%n",
+        s.get("consumers"), ((Number) c.get("records")).longValue(), (Double) c.get("recordsPerSecond"), (Double) c.get("joinMillis")));
+    return b.toString();
+  }
+
+  /** Writes the results to bench/results/{name}.json, prints the Markdown and puts it into docs/benchmarks.md. */
+  static void publish(Path home, String name, Map<String, Object> results, String markdown) throws IOException {
+    Path out = home.resolve("bench/results/" + name + ".json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, Json.write(results));
+    System.out.println(markdown);
+    replaceSection(home.resolve("docs/benchmarks.md"), name, markdown);
+  }
+
   /** Replaces (or appends) the section between {@code <!-- name:begin -->} and {@code <!-- name:end -->}. */
   static void replaceSection(Path file, String name, String content) throws IOException {
     String begin = "<!-- " + name + ":begin -->";

@@ -5,6 +5,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -26,17 +29,32 @@ public final class HealthRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("healthy", () -> get(() -> complete(StatusCodes.OK, "{\"status\":\"healthy\"}"))),
-        path("ready", () -> get(() -> onSuccess(ready(), ok -> ok
-            ? complete(StatusCodes.OK, "{\"status\":\"ready\"}")
-            : complete(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}")))));
+        path("healthy", () -> get(() -> complete(json(StatusCodes.OK, "{\"status\":\"healthy\"}")))),
+        path("ready", () -> get(() -> onSuccess(ready(), ok -> complete(ok
+            ? json(StatusCodes.OK, "{\"status\":\"ready\"}")
+            : json(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\"}"))))));
+  }
+
+  private static HttpResponse json(StatusCode status, String body) {
+    return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, body);
   }
 
   private CompletionStage<Boolean> ready() {
-    if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+    if (!joined()) {
       return java.util.concurrent.CompletableFuture.completedFuture(false);
     }
+    return cassandraReachable();
+  }
+
+  /** Whether this node is an Up member of its cluster. */
+  public boolean joined() {
+    return Cluster.get(system).selfMember().status() == MemberStatus.up();
+  }
+
+  /** Whether the journal's Cassandra answers a health query within 2 s. */
+  public CompletionStage<Boolean> cassandraReachable() {
     return FutureConverters.asJava(cassandra.apply()).thenApply(b -> (Boolean) b)
-        .toCompletableFuture().completeOnTimeout(false, Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        .toCompletableFuture().completeOnTimeout(false, Duration.ofSeconds(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .exceptionally(t -> false);
   }
 }

@@ -7,9 +7,10 @@ import io.courant.cassandra.CassandraSettings;
 import io.courant.cassandra.CassandraStartException;
 import io.courant.cassandra.EmbeddedCassandra;
 import io.courant.client.Courant;
-import io.courant.http.HealthRoutes;
 import io.courant.kafka.KafkaListener;
 import io.courant.kafka.KafkaSettings;
+import io.courant.http.HttpServer;
+import io.courant.http.HttpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -71,10 +71,10 @@ public final class CourantNode implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     Courant.get(system);
-    String iface = config.getString("courant.http.interface");
-    int port = config.getInt("courant.http.port");
-    ServerBinding binding = Http.get(system).newServerAt(iface, port).bind(new HealthRoutes(system).routes())
-        .toCompletableFuture().join();
+    HttpSettings httpSettings = HttpSettings.create(config.getConfig("courant.http"));
+    String iface = httpSettings.iface();
+    int port = httpSettings.port();
+    ServerBinding binding = HttpServer.start(system, httpSettings).toCompletableFuture().join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     KafkaSettings kafkaSettings = KafkaSettings.create(config.getConfig("courant.kafka"));
     KafkaListener kafka = kafkaSettings.enabled() ? KafkaListener.start(system, kafkaSettings) : null;

@@ -44,14 +44,23 @@ public final class TestNode implements AutoCloseable {
     return start(overrides, TestCassandra.contactPoint());
   }
 
-  /** A node with these settings over the defaults, on the Cassandra at {@code contactPoint} ("host:port"). */
-  public static TestNode start(Config overrides, String contactPoint) {
+  /** A node with these settings over the defaults, on the Cassandra at {@code cassandraContactPoint} ("host:port"). */
+  public static TestNode start(Config overrides, String cassandraContactPoint) {
+    return start(overrides, cassandraContactPoint, null);
+  }
+
+  /** A node that joins {@code other}'s cluster (a second node in this JVM, on the same Cassandra). */
+  public static TestNode joining(TestNode other, Config overrides) {
+    return start(overrides, TestCassandra.contactPoint(), Cluster.get(other.system()).selfMember().address());
+  }
+
+  private static TestNode start(Config overrides, String cassandraContactPoint, org.apache.pekko.actor.Address seed) {
     Config base = overrides.withFallback(ConfigFactory.load());
     CassandraSettings cassandra = CassandraSettings.create(base.getConfig("courant.cassandra"));
-    Config config = CassandraConfig.connect(base, List.of(contactPoint), cassandra);
+    Config config = CassandraConfig.connect(base, List.of(cassandraContactPoint), cassandra);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "courant", config);
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));
     try {
       Await.until("the test node becoming Up", Duration.ofSeconds(30), () -> cluster.selfMember().status() == MemberStatus.up());
     } catch (AssertionError e) {

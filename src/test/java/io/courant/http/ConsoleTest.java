@@ -1,0 +1,174 @@
+package io.courant.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.courant.client.NewTopic;
+import io.courant.client.TopicPartition;
+import io.courant.client.UnknownTopicOrPartitionException;
+import io.courant.group.GroupState;
+import io.courant.group.OffsetAndMetadata;
+import io.courant.testing.TestNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console at /ui in a real headless browser (Debian's chromium, driven through its
+ * chromedriver by Selenium WebDriver). Screenshots of each view go to target/console-screenshots.
+ */
+class ConsoleTest {
+  @RegisterExtension
+  static final HttpNode node = new HttpNode();
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+  private static WebDriver browser;
+  private static WebDriverWait wait;
+
+  @BeforeAll
+  static void startBrowser() throws IOException {
+    for (String binary : new String[] {"/usr/bin/chromium", "/usr/bin/chromedriver"}) {
+      assertTrue(new File(binary).canExecute(), binary + " is missing: install Debian's chromium and chromium-driver (bin/install-browser)");
+    }
+    Path profile = Files.createTempDirectory("courant-console-test");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,1400", "--user-data-dir=" + profile);
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void showsTheClusterNodesAndHealth() {
+    open("/ui");
+    wait.until(ExpectedConditions.textToBe(By.id("readiness"), "ready"));
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes tbody tr"), 1));
+    assertTrue(browser.findElement(By.cssSelector("#nodes tbody tr")).getText().contains("Up"));
+    screenshot("cluster");
+  }
+
+  @Test
+  void createsConfiguresAndDeletesATopic() {
+    String topic = TestNode.uniqueTopic("console-topic");
+    open("/ui#/topics");
+    WebElement form = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("create-topic")));
+    form.findElement(By.name("name")).sendKeys(topic);
+    WebElement partitions = form.findElement(By.name("partitions"));
+    partitions.clear();
+    partitions.sendKeys("2");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    By row = By.cssSelector("tr[data-topic='" + topic + "']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(row));
+    screenshot("topics");
+    assertEquals(2, TestNode.await(node.courant().describeTopic(topic)).partitions());
+
+    browser.findElement(row).findElement(By.linkText(topic)).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#partitions tbody tr"), 2));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-config='retention.ms']")));
+    WebElement alter = browser.findElement(By.id("alter-config"));
+    new Select(alter.findElement(By.name("config"))).selectByValue("retention.ms");
+    alter.findElement(By.name("config-value")).sendKeys("1234567");
+    alter.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-config='retention.ms'] .config-value"), "1234567"));
+    assertEquals("1234567", TestNode.await(node.courant().describeConfigs(topic)).get("retention.ms"));
+    screenshot("topic-detail");
+
+    open("/ui#/topics");
+    wait.until(ExpectedConditions.presenceOfElementLocated(row)).findElement(By.className("delete-topic")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+    TestNode.failure(UnknownTopicOrPartitionException.class, node.courant().describeTopic(topic));
+  }
+
+  @Test
+  void producesAMessageAndBrowsesIt() {
+    String topic = node.topicWithRecords("console-messages", 2, 4);
+    open("/ui#/topics/" + topic);
+    WebElement produce = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("produce")));
+    produce.findElement(By.name("key")).sendKeys("console-key");
+    produce.findElement(By.name("value")).sendKeys("hello from the console");
+    produce.findElement(By.name("partition")).sendKeys("1");
+    produce.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#produce [role=status]"),
+        "Produced to partition 1 at offset 2"));
+
+    WebElement reader = browser.findElement(By.id("browser"));
+    new Select(reader.findElement(By.name("partition"))).selectByValue("1");
+    reader.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "hello from the console"));
+    String messages = browser.findElement(By.id("messages")).getText();
+    assertTrue(messages.contains("r1") && messages.contains("r3") && messages.contains("console-key"), messages);
+    reader.findElement(By.name("filter")).sendKeys("hello");
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages tbody tr"), 1));
+    screenshot("messages");
+  }
+
+  @Test
+  void showsAGroupsLagResetsAndDeletesIt() {
+    String topic = node.topicWithRecords("console-group", 1, 3);
+    String group = "console-" + UUID.randomUUID();
+    TestNode.await(node.courant().commitOffsets(group, Map.of(new TopicPartition(topic, 0), OffsetAndMetadata.of(1))));
+    open("/ui#/groups");
+    By row = By.cssSelector("tr[data-group='" + group + "']");
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-group='" + group + "'] .total-lag"), "2"));
+    screenshot("groups");
+
+    browser.findElement(row).findElement(By.linkText(group)).click();
+    wait.until(ExpectedConditions.textToBe(By.id("group-lag"), "2"));
+    new Select(browser.findElement(By.name("to"))).selectByValue("earliest");
+    browser.findElement(By.cssSelector("#reset-offsets button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("group-lag"), "3"));
+    assertEquals(0, TestNode.await(node.courant().committedOffsets(group, java.util.List.of())).get(new TopicPartition(topic, 0)).offset());
+    screenshot("group-detail");
+
+    browser.findElement(By.id("delete-group")).click();
+    wait.until(ExpectedConditions.urlContains("#/groups"));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("group-list")));
+    wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
+    assertEquals(GroupState.DEAD, TestNode.await(node.courant().describeGroup(group)).state());
+  }
+
+  private static void open(String path) {
+    browser.get(node.uri(path).toString());
+    browser.navigate().refresh(); // a hash change alone does not reload the page
+  }
+
+  private static void screenshot(String name) {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    try {
+      Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
