@@ -73,10 +73,10 @@ class PartitionedSourceTest {
     String group = uniqueTopic("g");
     Set<String> processed = ConcurrentHashMap.newKeySet();
     Member a = new Member(group, topic, processed);
-    Await.until("A reads all four partitions", Duration.ofSeconds(30), () -> a.live.size() == 4 && processed.size() == 400);
+    Await.until("A reads all four partitions", Duration.ofSeconds(60), () -> a.live.size() == 4 && processed.size() == 400);
 
     Member b = new Member(group, topic, processed);
-    Await.until("the group split the partitions", Duration.ofSeconds(30),
+    Await.until("the group split the partitions", Duration.ofSeconds(60),
         () -> a.live.size() == 2 && b.live.size() == 2);
     assertTrue(a.subSourcesCompleted.get() >= 2, "revoked partitions' sub-sources completed: " + a.subSourcesCompleted.get());
     Set<TopicPartition> union = new HashSet<>(a.live);
@@ -84,10 +84,10 @@ class PartitionedSourceTest {
     assertEquals(4, union.size(), "each partition has exactly one live sub-source: A " + a.live + ", B " + b.live);
 
     produce(topic, 4, 400, 800);
-    Await.until("both members read the new records", Duration.ofSeconds(30), () -> processed.size() == 800);
+    Await.until("both members read the new records", Duration.ofSeconds(60), () -> processed.size() == 800);
     List<TopicPartition> tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2),
         new TopicPartition(topic, 3));
-    Await.until("every partition committed to its end", Duration.ofSeconds(30), () ->
+    Await.until("every partition committed to its end", Duration.ofSeconds(60), () ->
         await(node.courant().committedOffsets(group, tps)).values().stream().filter(o -> o.offset() == 200).count() == 4);
     for (int i = 0; i < 800; i++) {
       assertTrue(processed.contains("r" + i), "r" + i + " processed");
