@@ -70,6 +70,22 @@ class GroupMembershipTest {
     return probe.receiveMessage();
   }
 
+  /**
+   * Member a (session 10 s) joins alone, then b (session 1 s) joins and a rejoins: both are in
+   * generation 2, a leading; returns their join replies, a's first. Nobody has synced generation 2.
+   */
+  private static GroupCoordinator.Joined[] leaderAndShortLivedFollower(ActorRef<GroupCoordinator.Command> group) {
+    GroupCoordinator.Joined first = joinAlone(group, null, 10_000);
+    sync(group, first.memberId(), 1, Map.of());
+    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
+    group.tell(join("", null, 1_000, b.ref()));
+    TestProbe<GroupCoordinator.JoinReply> aAgain = testKit.createTestProbe();
+    group.tell(join(first.memberId(), null, 10_000, aAgain.ref()));
+    var leader = (GroupCoordinator.Joined) aAgain.receiveMessage();
+    var follower = (GroupCoordinator.Joined) b.receiveMessage();
+    return new GroupCoordinator.Joined[] {leader, follower};
+  }
+
   private static GroupCoordinator.Reply ask(ActorRef<GroupCoordinator.Command> group,
       java.util.function.Function<ActorRef<GroupCoordinator.Reply>, GroupCoordinator.Command> command) {
     TestProbe<GroupCoordinator.Reply> probe = testKit.createTestProbe();
@@ -147,15 +163,9 @@ class GroupMembershipTest {
   @Test
   void aSilentMemberIsRemovedAfterItsSessionTimeout() {
     var group = coordinator();
-    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
-    sync(group, a.memberId(), 1, Map.of());
-    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
-    group.tell(join("", null, 1_000, b.ref()));
-    TestProbe<GroupCoordinator.JoinReply> aAgain = testKit.createTestProbe();
-    group.tell(join(a.memberId(), null, 10_000, aAgain.ref()));
-    var leader = (GroupCoordinator.Joined) aAgain.receiveMessage();
-    b.receiveMessage();
-    sync(group, leader.memberId(), 2, Map.of());
+    GroupCoordinator.Joined[] ab = leaderAndShortLivedFollower(group);
+    GroupCoordinator.Joined a = ab[0];
+    sync(group, a.memberId(), 2, Map.of());
 
     // a keeps heartbeating; b falls silent and expires after 1 s, which starts a rebalance.
     io.courant.testing.Await.until("b's session expiring", Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
@@ -213,14 +223,10 @@ class GroupMembershipTest {
   void aRestartedCoordinatorKeepsTheStableGroupAndExpiresOnlySilentMembers() {
     String id = "g-" + UUID.randomUUID();
     var group = coordinator(id);
-    GroupCoordinator.Joined a = joinAlone(group, null, 10_000);
-    sync(group, a.memberId(), 1, Map.of());
-    TestProbe<GroupCoordinator.JoinReply> b = testKit.createTestProbe();
-    group.tell(join("", null, 1_000, b.ref()));
-    TestProbe<GroupCoordinator.JoinReply> aAgain = testKit.createTestProbe();
-    group.tell(join(a.memberId(), null, 10_000, aAgain.ref()));
-    var leader = (GroupCoordinator.Joined) aAgain.receiveMessage();
-    var follower = (GroupCoordinator.Joined) b.receiveMessage();
+    GroupCoordinator.Joined[] ab = leaderAndShortLivedFollower(group);
+    GroupCoordinator.Joined a = ab[0];
+    var leader = ab[0];
+    var follower = ab[1];
     byte[] leaderPart = ConsumerProtocol.encodeAssignment(List.of(new TopicPartition("orders", 0)));
     byte[] followerPart = ConsumerProtocol.encodeAssignment(List.of(new TopicPartition("orders", 1)));
     sync(group, leader.memberId(), 2, Map.of(leader.memberId(), leaderPart, follower.memberId(), followerPart));
