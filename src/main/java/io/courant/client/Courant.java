@@ -235,26 +235,16 @@ public final class Courant implements Extension {
   private CompletionStage<List<RecordMetadata>> sendToTopic(TopicDescription t, List<ProducerRecord> records, Acks acks) {
     int n = records.size();
     int[] partitionOf = new int[n];
-    int sticky = -1;
+    int[] sticky = {-1};
     int first = -1;
     boolean onePartition = true;
     for (int i = 0; i < n; i++) {
       ProducerRecord r = records.get(i);
-      int p;
-      if (r.partition() != null) {
-        if (r.partition() >= t.partitions()) {
-          return CompletableFuture.failedFuture(new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-              "partition " + r.partition() + " of topic '" + t.name() + "' does not exist: it has partitions 0 to "
-                  + (t.partitions() - 1)));
-        }
-        p = r.partition();
-      } else if (r.key() != null) {
-        p = Partitioner.partitionForKey(r.key(), t.partitions());
-      } else {
-        if (sticky < 0) {
-          sticky = partitioner.nextStickyPartition(t.partitions());
-        }
-        p = sticky;
+      int p = partitioner.partitionFor(r, t.partitions(), sticky);
+      if (p < 0) {
+        return CompletableFuture.failedFuture(new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            "partition " + r.partition() + " of topic '" + t.name() + "' does not exist: it has partitions 0 to "
+                + (t.partitions() - 1)));
       }
       partitionOf[i] = p;
       if (first < 0) {

@@ -17,6 +17,26 @@ public final class Partitioner {
   }
 
   /** The partition for the next batch of unkeyed records. */
+  /**
+   * The partition of one record of a batch, as Kafka's producer chooses it: the record's own, its
+   * key's murmur2 hash, or, for unkeyed records, one sticky partition for the whole batch ({@code
+   * batchSticky[0]}, -1 until chosen).
+   *
+   * @return the partition, or -1 when the record names a partition the topic does not have
+   */
+  public int partitionFor(ProducerRecord record, int partitions, int[] batchSticky) {
+    if (record.partition() != null) {
+      return record.partition() < partitions ? record.partition() : -1;
+    }
+    if (record.key() != null) {
+      return partitionForKey(record.key(), partitions);
+    }
+    if (batchSticky[0] < 0) {
+      batchSticky[0] = nextStickyPartition(partitions);
+    }
+    return batchSticky[0];
+  }
+
   public int nextStickyPartition(int partitions) {
     return toPositive(sticky.getAndIncrement()) % partitions;
   }

@@ -92,22 +92,12 @@ public final class ProduceHandler {
   /** Every record with its partition: checked when given, by key, or one sticky partition for the unkeyed. */
   private List<ProducerRecord> place(TopicDescription t, List<ProducerRecord> records) {
     List<ProducerRecord> placed = new ArrayList<>(records.size());
-    int sticky = -1;
+    int[] sticky = {-1};
     for (ProducerRecord r : records) {
-      int p;
-      if (r.partition() != null) {
-        if (r.partition() >= t.partitions()) {
-          throw ApiError.notFound(40402, "partition " + r.partition() + " of topic '" + t.name()
-              + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
-        }
-        p = r.partition();
-      } else if (r.key() != null) {
-        p = Partitioner.partitionForKey(r.key(), t.partitions());
-      } else {
-        if (sticky < 0) {
-          sticky = partitioner.nextStickyPartition(t.partitions());
-        }
-        p = sticky;
+      int p = partitioner.partitionFor(r, t.partitions(), sticky);
+      if (p < 0) {
+        throw ApiError.notFound(40402, "partition " + r.partition() + " of topic '" + t.name()
+            + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
       }
       placed.add(r.withPartition(p));
     }
