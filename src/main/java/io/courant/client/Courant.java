@@ -201,19 +201,33 @@ public final class Courant implements Extension {
    * chosen for this call (sticky).
    */
   public CompletionStage<List<RecordMetadata>> sendAll(List<ProducerRecord> records, Acks acks) {
+    return sendAll(records, acks, settings.compressionType());
+  }
+
+  /**
+   * Sends records as {@link #sendAll(List, Acks)} does, compressing the batches with {@code
+   * compressionType} (Kafka's {@code compression.type}: one of {@code none}, {@code gzip}, {@code
+   * snappy}, {@code lz4}, {@code zstd}) instead of {@code courant.client."compression.type"}.
+   */
+  public CompletionStage<List<RecordMetadata>> sendAll(List<ProducerRecord> records, Acks acks, String compressionType) {
+    if (!RecordBatches.COMPRESSION_TYPES.contains(compressionType)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "compression.type must be one of " + RecordBatches.COMPRESSION_TYPES + ", not '" + compressionType + "'"));
+    }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
     String topic = records.get(0).topic();
     for (ProducerRecord r : records) {
       if (!r.topic().equals(topic)) {
-        return sendToSeveralTopics(records, acks);
+        return sendToSeveralTopics(records, acks, compressionType);
       }
     }
-    return topic(topic).thenCompose(t -> sendToTopic(t, records, acks));
+    return topic(topic).thenCompose(t -> sendToTopic(t, records, acks, compressionType));
   }
 
-  private CompletionStage<List<RecordMetadata>> sendToSeveralTopics(List<ProducerRecord> records, Acks acks) {
+  private CompletionStage<List<RecordMetadata>> sendToSeveralTopics(List<ProducerRecord> records, Acks acks,
+      String compressionType) {
     Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
     for (int i = 0; i < records.size(); i++) {
       byTopic.computeIfAbsent(records.get(i).topic(), k -> new ArrayList<>()).add(i);
@@ -222,7 +236,7 @@ public final class Courant implements Extension {
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     byTopic.forEach((topic, indexes) -> {
       List<ProducerRecord> part = indexes.stream().map(records::get).toList();
-      sends.add(sendAll(part, acks).thenAccept(mds -> {
+      sends.add(sendAll(part, acks, compressionType).thenAccept(mds -> {
         for (int k = 0; k < indexes.size(); k++) {
           out[indexes.get(k)] = mds.get(k);
         }
@@ -232,7 +246,8 @@ public final class Courant implements Extension {
   }
 
   /** One batch per partition, built straight from the records (this is the produce hot path). */
-  private CompletionStage<List<RecordMetadata>> sendToTopic(TopicDescription t, List<ProducerRecord> records, Acks acks) {
+  private CompletionStage<List<RecordMetadata>> sendToTopic(TopicDescription t, List<ProducerRecord> records, Acks acks,
+      String compressionType) {
     int n = records.size();
     int[] partitionOf = new int[n];
     int[] sticky = {-1};
@@ -256,27 +271,27 @@ public final class Courant implements Extension {
     RecordMetadata[] out = new RecordMetadata[n];
     long now = System.currentTimeMillis();
     if (onePartition) {
-      return sendBatch(t, first, records, null, now, acks, out).thenApply(v -> List.of(out));
+      return sendBatch(t, first, records, null, now, acks, compressionType, out).thenApply(v -> List.of(out));
     }
     Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       byPartition.computeIfAbsent(partitionOf[i], k -> new ArrayList<>()).add(i);
     }
     List<CompletableFuture<Void>> sends = new ArrayList<>(byPartition.size());
-    byPartition.forEach((p, indexes) -> sends.add(sendBatch(t, p, records, indexes, now, acks, out).toCompletableFuture()));
+    byPartition.forEach((p, indexes) -> sends.add(sendBatch(t, p, records, indexes, now, acks, compressionType, out).toCompletableFuture()));
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(out));
   }
 
   /** Encodes the records at {@code indexes} (all when null) into one batch and appends it. */
   private CompletionStage<Void> sendBatch(TopicDescription t, int partition, List<ProducerRecord> records, List<Integer> indexes,
-      long now, Acks acks, RecordMetadata[] out) {
+      long now, Acks acks, String compressionType, RecordMetadata[] out) {
     int count = indexes == null ? records.size() : indexes.size();
     int estimate = 0;
     for (int k = 0; k < count; k++) {
       ProducerRecord r = records.get(indexes == null ? k : indexes.get(k));
       estimate += RecordBatches.estimate(r.key(), r.value(), r.headers());
     }
-    RecordBatches.Builder builder = new RecordBatches.Builder(estimate, settings.compressionType(), -1L, (short) -1, -1);
+    RecordBatches.Builder builder = new RecordBatches.Builder(estimate, compressionType, -1L, (short) -1, -1);
     for (int k = 0; k < count; k++) {
       ProducerRecord r = records.get(indexes == null ? k : indexes.get(k));
       builder.append(r.timestamp() == null ? now : r.timestamp(), r.key(), r.value(), r.headers());

@@ -2,6 +2,7 @@ package io.courant.stream;
 
 import com.typesafe.config.Config;
 import io.courant.log.Partition.Acks;
+import io.courant.log.internal.kafka.RecordBatches;
 import io.courant.stream.internal.KafkaProperties;
 import io.courant.stream.serialization.Serializer;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 public final class ProducerSettings<K, V> {
   /** The Kafka producer keys the stages act on. */
   public static final List<String> SUPPORTED_PROPERTIES =
-      List.of("acks", "batch.size", "linger.ms", "buffer.memory", "max.in.flight.requests.per.connection");
+      List.of("acks", "batch.size", "linger.ms", "buffer.memory", "max.in.flight.requests.per.connection", "compression.type");
 
   private final Serializer<K> keySerializer;
   private final Serializer<V> valueSerializer;
@@ -115,11 +116,11 @@ public final class ProducerSettings<K, V> {
   private void validate() {
     for (String key : properties.keySet()) {
       if (!SUPPORTED_PROPERTIES.contains(key)) {
-        throw new IllegalArgumentException("unknown producer setting '" + key + "'; supported: " + SUPPORTED_PROPERTIES
-            + " (compression is courant.client.\"compression.type\")");
+        throw new IllegalArgumentException("unknown producer setting '" + key + "'; supported: " + SUPPORTED_PROPERTIES);
       }
     }
     acks();
+    compressionType();
     positive("batch.size");
     nonNegative("linger.ms");
     positive("buffer.memory");
@@ -170,6 +171,15 @@ public final class ProducerSettings<K, V> {
   /** Kafka's {@code acks}. */
   public Acks acks() {
     return Acks.parse(properties.getOrDefault("acks", "all"));
+  }
+
+  /** {@code compression.type}: how batches are compressed (Kafka's names), {@code none} by default. */
+  public String compressionType() {
+    String type = properties.getOrDefault("compression.type", "none");
+    if (!RecordBatches.COMPRESSION_TYPES.contains(type)) {
+      throw new IllegalArgumentException("compression.type must be one of " + RecordBatches.COMPRESSION_TYPES + ", not '" + type + "'");
+    }
+    return type;
   }
 
   /** {@code batch.size}: bytes of records that make a batch full. */

@@ -33,7 +33,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The producer stages against a real node and Cassandra. */
@@ -150,6 +155,29 @@ class ProducerStreamTest {
     assertEquals(2000, sizes.stream().mapToInt(Integer::intValue).sum());
     assertTrue(sizes.size() <= 40, "2000 records of ~124 bytes in batches of 16 KiB, not one by one: " + sizes);
     assertTrue(sizes.stream().allMatch(s -> s <= 16384 / 124 + 1), "no batch beyond batch.size: " + sizes);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+  void compressionTypeCompressesTheStoredBatches(String compression) {
+    String topic = topic(1);
+    await(Source.range(0, 499)
+        .map(i -> ProducerRecord.<String, String>of(topic, "value-" + i + "-" + "x".repeat(80)))
+        .runWith(Producer.plainSink(settings().withProperty("compression.type", compression)), node.system()));
+    TopicPartition tp = new TopicPartition(topic, 0);
+    var stored = await(node.courant().fetchBatches(tp, 0, 1 << 20, 1, Duration.ZERO));
+    long compressedBatches = 0;
+    for (RecordBatch batch : MemoryRecords.readableRecords(ByteBuffer.wrap(stored.batches())).batches()) {
+      assertEquals(CompressionType.forName(compression), batch.compressionType(), "every batch stored compressed");
+      compressedBatches++;
+    }
+    assertTrue(compressedBatches > 0);
+    assertTrue(stored.batches().length < 500 * 80, "compressed: " + stored.batches().length + " bytes for 500 records of ~90 bytes");
+    List<io.courant.client.ConsumerRecord> records = readAll(node.courant(), tp);
+    assertEquals(500, records.size());
+    for (int i = 0; i < 500; i++) {
+      assertTrue(records.get(i).valueString().startsWith("value-" + i + "-"));
+    }
   }
 
   @Test

@@ -109,6 +109,8 @@ class StreamSettingsTest {
     var acks = assertThrows(IllegalArgumentException.class, () -> producer().withProperty("acks", "2"));
     assertTrue(acks.getMessage().contains("acks must be"), acks.getMessage());
     assertThrows(IllegalArgumentException.class, () -> producer().withProperty("linger.ms", "-1"));
+    var compression = assertThrows(IllegalArgumentException.class, () -> producer().withProperty("compression.type", "brotli"));
+    assertTrue(compression.getMessage().contains("[none, gzip, snappy, lz4, zstd]"), compression.getMessage());
     var reset = assertThrows(IllegalArgumentException.class, () -> consumer().withProperty("auto.offset.reset", "oldest"));
     assertTrue(reset.getMessage().contains("earliest, latest or none"), reset.getMessage());
     assertThrows(IllegalArgumentException.class, () -> consumer().withProperty("no.such.key", "1"));

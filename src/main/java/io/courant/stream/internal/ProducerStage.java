@@ -155,6 +155,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private final Map<TopicPartition, PartitionQueue> queues = new LinkedHashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Acks acks = settings.acks();
+    private final String compressionType = settings.compressionType();
     private final int batchSize = settings.batchSize();
     private final Duration linger = settings.linger();
     private final long bufferMemory = settings.bufferMemory();
@@ -346,7 +347,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private void send(PartitionQueue q, Batch batch) {
       inFlight++;
       q.inFlight++;
-      courant.sendAll(batch.records, acks).whenComplete((metadata, failure) -> onSent.invoke(new Sent(batch, metadata, failure)));
+      courant.sendAll(batch.records, acks, compressionType).whenComplete((metadata, failure) -> onSent.invoke(new Sent(batch, metadata, failure)));
     }
 
     private void sent(Sent s) {
