@@ -345,6 +345,7 @@ public final class Courant implements Extension {
     Duration askTimeout = settings.requestTimeout().plus(maxWait);
     return partition(tp).thenCompose(ref -> ref.ask((ActorRef<Partition.FetchReply> r) ->
             new Partition.Fetch(offset, maxBytes, minBytes, maxWait, r), askTimeout))
+        .exceptionallyCompose(Courant::timeoutAsCourantError)
         .thenApply(reply -> {
           if (reply instanceof Partition.Fetched f) {
             return f;
