@@ -142,7 +142,11 @@ public final class TopicController
 
   private TopicController(ActorContext<Command> ctx, TopicSettings settings,
       Function<String, CompletionStage<Done>> partitionDataDeleter, Clock clock) {
-    super(PERSISTENCE_ID);
+    // A journal failure (Cassandra overloaded or unreachable, during recovery or a write) restarts
+    // the controller with backoff. By default an event-sourced actor stops on it, and a cluster
+    // singleton that stopped is not started again: every topic operation would then time out until
+    // the node restarts.
+    super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ctx = ctx;
     this.settings = settings;
     this.partitionDataDeleter = partitionDataDeleter;
@@ -153,6 +157,7 @@ public final class TopicController
   public State emptyState() {
     return new State(Map.of());
   }
+
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {

@@ -85,7 +85,31 @@ class CassandraOutageTest {
         assertInstanceOf(RetriableException.class, e.getCause(), "a retriable error, so that clients retry: " + e.getCause());
       }
 
+      // The topic controller's write fails too; it must come back by itself afterwards (a cluster
+      // singleton that stopped on a journal failure would not).
+      String created = uniqueTopic("outage-created");
+      try {
+        courant.createTopic(new NewTopic(created, 1)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        throw new AssertionError("a topic was created while Cassandra was down");
+      } catch (ExecutionException e) {
+        assertInstanceOf(RetriableException.class, e.getCause(), "a retriable error: " + e.getCause());
+      }
+
       cassandra = EmbeddedCassandra.start(settings, TestCassandra.courantHome());
+      Await.until("the topic controller writing again", Duration.ofSeconds(90), Duration.ofMillis(500), () -> {
+        try {
+          courant.createTopic(new NewTopic(created, 1)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+          return true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof io.courant.client.TopicExistsException) {
+            return true; // an earlier attempt got through after its reply timed out
+          }
+          if (!(e.getCause() instanceof RetriableException)) {
+            throw e;
+          }
+          return false;
+        }
+      });
       // Each attempt sends its own value: an attempt that timed out at the client may still be
       // stored later (at-least-once, as with Kafka's non-idempotent producer), and the checks below
       // must tell such a record from a duplicate made by the log or the consumer.
