@@ -85,22 +85,34 @@ final class Report {
     b.append("### Pekko Streams stages (`bench/run stream`)\n\n");
     b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (").append(m.get("cpu"))
         .append("), ").append(m.get("java")).append("; Cassandra ").append(m.get("cassandra")).append(". Streams and node in one JVM.\n\n");
-    b.append(String.format("%,d records of 100 bytes, 8 partitions, after an unmeasured warm-up of %,d records; medians of %s rounds. "
+    b.append(String.format("%,d records of 100 bytes, 8 partitions, after an unmeasured warm-up of at least %s s (rounds of %,d "
+        + "records through both the stages and the API); medians of %s rounds, the stage and the API interleaved in each. "
         + "Produce: `Producer.plainSink`, unkeyed records (sticky per batch), default `batch.size` 16384, `linger.ms` 5, acks=all. "
         + "`plainSource`: the 8 partitions assigned, read to the end (`max.poll.records=10000`). `committableSource`: group-managed, "
         + "with `Committer.sink` (default batching), timed from the first record (the group's 3 s initial rebalance delay not "
-        + "counted).%n%n", s.get("records"), s.get("warmupRecords"), s.get("rounds")));
+        + "counted).%n%n", s.get("records"), s.get("jitWarmupSeconds"), s.get("warmupRecords"), s.get("rounds")));
     b.append("The Java API the stages wrap is measured in the same rounds: `Courant.sendAll` of unkeyed 145-record "
         + "batches (~16 KiB, the stage's batch size) with 64 in flight (the stage's bound), and `CourantConsumer` with the 8 "
-        + "partitions assigned. The issue's bar: a stage costs at most 20% against that API (ratio >= 0.80).\n\n");
-    b.append("| Stage | Records/s | Java API records/s | Ratio | Rounds (stage) |\n|---|---:|---:|---:|---|\n");
-    for (String stage : List.of("produce", "plainSource", "committableSource")) {
+        + "partitions assigned. The issue's bar: a stage costs at most 20% against that API (ratio >= 0.80). The stage is measured "
+        + "with the API loop's bound on batches in flight (64, however they fall on partitions), and once more with its default "
+        + "`max.in.flight.requests.per.connection` of 5 per partition, which makes fewer appends wait together for a journal write.\n\n");
+    b.append("| Stage | Records/s | Java API records/s | Ratio of medians | Median of per-round ratios | Rounds (stage) | Rounds (API) |\n"
+        + "|---|---:|---:|---:|---:|---|---|\n");
+    for (String stage : List.of("produce", "produceDefaults", "plainSource", "committableSource")) {
       Map<String, Object> x = (Map<String, Object>) r.get(stage);
-      Map<String, Object> api = (Map<String, Object>) r.get(stage.equals("produce") ? "javaApiProduce" : "javaApiConsume");
+      if (x == null) {
+        continue;
+      }
+      Map<String, Object> api = (Map<String, Object>) r.get(stage.startsWith("produce") ? "javaApiProduce" : "javaApiConsume");
       double rate = (Double) x.get("medianRecordsPerSecond");
       double apiRate = (Double) api.get("medianRecordsPerSecond");
-      b.append(String.format("| %s | %,.0f | %,.0f | %.2f | %s |%n", stage.equals("produce") ? "`Producer.plainSink`" : "`Consumer." + stage + "`",
-          rate, apiRate, rate / apiRate, rounds((List<Double>) x.get("rounds"))));
+      List<Double> ratios = (List<Double>) r.get(stage + "Ratios");
+      b.append(String.format("| %s | %,.0f | %,.0f | %.2f | %s | %s | %s |%n",
+          stage.equals("produce") ? "`Producer.plainSink`, same in-flight bound as the API (64)"
+              : stage.equals("produceDefaults") ? "`Producer.plainSink`, default settings (also <= 5 in flight per partition)"
+              : "`Consumer." + stage + "`", rate, apiRate, rate / apiRate,
+          ratios == null ? "—" : String.format("%.2f", PartitionLogBenchmark.median(ratios)), rounds((List<Double>) x.get("rounds")),
+          rounds((List<Double>) api.get("rounds"))));
     }
     return b.toString();
   }

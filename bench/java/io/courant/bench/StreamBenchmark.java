@@ -47,41 +47,65 @@ public final class StreamBenchmark {
     Map<String, String> opts = PartitionLogBenchmark.parse(args);
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
     long records = Long.parseLong(opts.getOrDefault("records", "5000000"));
-    long warmup = Long.parseLong(opts.getOrDefault("warmup-records", Long.toString(records / 2)));
+    long warmup = Long.parseLong(opts.getOrDefault("warmup-records", "1000000"));
+    int jitWarmupSeconds = Integer.parseInt(opts.getOrDefault("jit-warmup", "90"));
     boolean writeReport = !opts.getOrDefault("report", "true").equals("false");
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
     Config config = BenchNode.freshConfig(home, "");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
     results.put("settings", Map.of("records", records, "partitions", PARTITIONS, "recordBytes", 100, "rounds", rounds,
-        "warmupRecords", warmup, "maxPollRecords", 10000));
+        "warmupRecords", warmup, "jitWarmupSeconds", jitWarmupSeconds, "maxPollRecords", 10000));
     CourantNode node = CourantNode.start(config);
     try {
       Courant courant = Courant.get(node.system());
-      if (warmup > 0) {
-        System.out.printf("Warm-up: producing and consuming %,d records (not measured)...%n", warmup);
-        String topic = topic(courant, "bench-stream-warmup");
-        produce(node, topic, warmup);
-        consumePlain(node, topic, warmup);
+      // Warm both JVMs (this one and Cassandra's) on the very paths measured, for a while: a cold
+      // JVM measures a third of a warm one, and it warms unevenly round after round.
+      long warmupEnd = System.nanoTime() + Duration.ofSeconds(jitWarmupSeconds).toNanos();
+      for (int w = 1; w == 1 || System.nanoTime() < warmupEnd; w++) {
+        System.out.printf("Warm-up %d (not measured, at least %d s in all)...%n", w, jitWarmupSeconds);
+        String api = topic(courant, "bench-api-warmup-" + w);
+        String stage = topic(courant, "bench-stream-warmup-" + w);
+        produceJavaApi(courant, api, warmup);
+        produce(node, stage, warmup);
+        consumeJavaApi(node, api, warmup);
+        consumePlain(node, stage, warmup);
       }
       List<Double> produce = new ArrayList<>();
+      List<Double> produceDefaults = new ArrayList<>();
       List<Double> plain = new ArrayList<>();
       List<Double> committable = new ArrayList<>();
       List<Double> apiProduce = new ArrayList<>();
       List<Double> apiConsume = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
-        // The Java API the stages wrap, in the same round: sendAll of batches like the stage's, and CourantConsumer.poll.
+        // The Java API the stages wrap, in the same round (sendAll of batches like the stage's, and
+        // CourantConsumer.poll), interleaved with the stages: API first in odd rounds, stage first in
+        // even ones, so that neither side always runs on a fresher or a more fragmented Cassandra.
         String baseline = topic(courant, "bench-api-r" + round);
-        apiProduce.add(produceJavaApi(courant, baseline, records));
-        apiConsume.add(consumeJavaApi(node, baseline, records));
         String topic = topic(courant, "bench-stream-r" + round);
-        produce.add(produce(node, topic, records));
-        plain.add(consumePlain(node, topic, records));
+        if (round % 2 == 1) {
+          apiProduce.add(produceJavaApi(courant, baseline, records));
+          produce.add(produce(node, topic, records));
+          apiConsume.add(consumeJavaApi(node, baseline, records));
+          plain.add(consumePlain(node, topic, records));
+        } else {
+          produce.add(produce(node, topic, records));
+          apiProduce.add(produceJavaApi(courant, baseline, records));
+          plain.add(consumePlain(node, topic, records));
+          apiConsume.add(consumeJavaApi(node, baseline, records));
+        }
+        System.out.printf("  records per stored batch: plainSink %.1f, Java API %.1f%n", recordsPerBatch(courant, topic),
+            recordsPerBatch(courant, baseline));
+        produceDefaults.add(produce(node, topic(courant, "bench-stream-d" + round), records, false));
         committable.add(consumeCommittable(node, topic, "bench-stream-g" + round, records));
         System.out.printf("round %d: produce %,.0f records/s (Java API %,.0f), plainSource %,.0f records/s (Java API %,.0f), "
                 + "committableSource+Committer %,.0f records/s%n", round, produce.get(round - 1), apiProduce.get(round - 1),
             plain.get(round - 1), apiConsume.get(round - 1), committable.get(round - 1));
       }
+      results.put("produceRatios", ratios(produce, apiProduce));
+      results.put("produceDefaultsRatios", ratios(produceDefaults, apiProduce));
+      results.put("produceDefaults", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(produceDefaults), "rounds", produceDefaults));
+      results.put("plainSourceRatios", ratios(plain, apiConsume));
       results.put("javaApiProduce", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(apiProduce), "rounds", apiProduce));
       results.put("javaApiConsume", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(apiConsume), "rounds", apiConsume));
       results.put("produce", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(produce), "rounds", produce));
@@ -101,6 +125,38 @@ public final class StreamBenchmark {
     System.exit(0);
   }
 
+  /** Records per stored batch in the first 4 MiB of partition 0 (how well the producer batched). */
+  private static double recordsPerBatch(Courant courant, String topic) {
+    var stored = PartitionLogBenchmark.await(courant.fetchBatches(new io.courant.client.TopicPartition(topic, 0), 0, 4 << 20, 1,
+        Duration.ZERO));
+    long batches = 0;
+    long recordsRead = 0;
+    for (var batch : org.apache.kafka.common.record.internal.MemoryRecords.readableRecords(java.nio.ByteBuffer.wrap(stored.batches()))
+        .batches()) {
+      batches++;
+      recordsRead += batch.nextOffset() - batch.baseOffset();
+    }
+    long events = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      events += PartitionLogBenchmark.await(courant.logStatus(new io.courant.client.TopicPartition(topic, p))).journalEvents();
+    }
+    System.out.printf("  %s: %,d journal events in its %d partitions%n", topic, events, PARTITIONS);
+    return batches == 0 ? 0 : (double) recordsRead / batches;
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Per round, stage / Java API. */
+  private static List<Double> ratios(List<Double> stage, List<Double> api) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < stage.size(); i++) {
+      out.add(stage.get(i) / api.get(i));
+    }
+    return out;
+  }
+
   private static String topic(Courant courant, String name) {
     PartitionLogBenchmark.await(courant.createTopic(new NewTopic(name, PARTITIONS)));
     return name;
@@ -108,12 +164,25 @@ public final class StreamBenchmark {
 
   /** Records/s of Producer.plainSink writing {@code count} records. */
   private static double produce(CourantNode node, String topic, long count) {
-    ProducerSettings<byte[], byte[]> settings = ProducerSettings.create(node.system(), new ByteArraySerializer(), new ByteArraySerializer());
+    return produce(node, topic, count, true);
+  }
+
+  /**
+   * Records/s of Producer.plainSink writing {@code count} records; {@code sameBoundAsApi}: 64
+   * batches in flight however they fall on partitions, as the Java API loop has (else the stage's
+   * default: also at most 5 per partition).
+   */
+  private static double produce(CourantNode node, String topic, long count, boolean sameBoundAsApi) {
+    ProducerSettings<byte[], byte[]> defaults = ProducerSettings.create(node.system(), new ByteArraySerializer(), new ByteArraySerializer());
+    ProducerSettings<byte[], byte[]> settings = sameBoundAsApi
+        ? defaults.withMaxBatchesInFlight(64).withProperty("max.in.flight.requests.per.connection", "64") : defaults;
     byte[] value = PartitionLogBenchmark.payload();
     long start = System.nanoTime();
+    long cpu = cpuNanos();
     PartitionLogBenchmark.await(Source.range(1, Math.toIntExact(count))
         .map(i -> ProducerRecord.<byte[], byte[]>of(topic, value))
         .runWith(Producer.plainSink(settings), node.system()));
+    System.out.printf("  plainSink: %.2f µs of this JVM's CPU per record%n", (cpuNanos() - cpu) / 1e3 / count);
     return count / ((System.nanoTime() - start) / 1e9);
   }
 
@@ -125,6 +194,7 @@ public final class StreamBenchmark {
       batch.add(new io.courant.client.ProducerRecord(topic, null, null, null, value, List.of()));
     }
     long start = System.nanoTime();
+    long cpu = cpuNanos();
     List<java.util.concurrent.CompletableFuture<?>> window = new ArrayList<>();
     for (long sent = 0; sent < count; sent += batch.size()) {
       List<io.courant.client.ProducerRecord> chunk = count - sent >= batch.size() ? batch : batch.subList(0, (int) (count - sent));
@@ -134,6 +204,7 @@ public final class StreamBenchmark {
       }
     }
     window.forEach(java.util.concurrent.CompletableFuture::join);
+    System.out.printf("  Java API sendAll: %.2f µs of this JVM's CPU per record%n", (cpuNanos() - cpu) / 1e3 / count);
     return count / ((System.nanoTime() - start) / 1e9);
   }
 

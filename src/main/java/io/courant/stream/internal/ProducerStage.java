@@ -112,6 +112,8 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     final List<Pending> owners = new ArrayList<>();
     final List<Integer> indexes = new ArrayList<>();
     long bytes;
+    /** No more records go into it: the sticky partitioner moved on because the next did not fit. */
+    boolean closed;
 
     Batch(TopicPartition tp) {
       this.tp = tp;
@@ -170,6 +172,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private int inFlight;
     private long bufferedBytes;
     private boolean upstreamDone;
+    private boolean stickyClosedABatch;
 
     Logic() {
       super(shape);
@@ -218,11 +221,16 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       }
       Pending p = new Pending(envelope, records);
       pending.add(p);
+      boolean ready = false;
       for (int i = 0; i < records.size(); i++) {
-        add(p, i, records.get(i));
+        ready |= add(p, i, records.get(i));
       }
-      sendReady();
-      emitDone();
+      if (ready) {
+        sendReady();
+      }
+      if (records.isEmpty()) {
+        emitDone(); // a pass-through has nothing to wait for
+      }
       maybePull();
     }
 
@@ -235,7 +243,8 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       return List.of();
     }
 
-    private void add(Pending owner, int index, ProducerRecord<K, V> r) {
+    /** Adds a record to its partition's last batch; true if a batch became ready to send. */
+    private boolean add(Pending owner, int index, ProducerRecord<K, V> r) {
       byte[] key = settings.keySerializer().serialize(r.topic(), r.key());
       byte[] value = settings.valueSerializer().serialize(r.topic(), r.value());
       long size = RECORD_OVERHEAD + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
@@ -246,7 +255,10 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       TopicPartition tp = new TopicPartition(r.topic(), partition);
       PartitionQueue q = queues.computeIfAbsent(tp, k -> new PartitionQueue());
       Batch batch = q.batches.peekLast();
-      if (batch == null || batch.bytes + size > batchSize) {
+      boolean cut = stickyClosedABatch;
+      stickyClosedABatch = false;
+      if (batch == null || batch.closed || batch.bytes + size > batchSize) {
+        cut |= batch != null; // the previous batch is full
         batch = new Batch(tp);
         q.batches.add(batch);
         if (!linger.isZero()) {
@@ -259,6 +271,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       batch.bytes += size;
       owner.bytes += size;
       bufferedBytes += size;
+      return cut || linger.isZero() || batch.bytes >= batchSize;
     }
 
     private int partitionOf(ProducerRecord<K, V> r, byte[] key, long size) {
@@ -272,14 +285,21 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       if (key != null) {
         return Partitioner.partitionForKey(key, t.partitions);
       }
-      // Unkeyed records stick to one partition for a batch's worth, then move on (Kafka's sticky partitioner).
-      int p = t.sticky;
-      t.stickyBytes += size;
-      if (t.stickyBytes >= batchSize) {
+      // Unkeyed records stick to one partition for a batch's worth, then move on (Kafka's sticky
+      // partitioner). The switch happens with the record that would not fit in the batch, as the
+      // batch itself is cut: switching one record later leaves a one-record batch behind that
+      // linger.ms then sends alone.
+      if (t.stickyBytes > 0 && t.stickyBytes + size > batchSize) {
+        PartitionQueue left = queues.get(new TopicPartition(r.topic(), t.sticky));
+        if (left != null && !left.batches.isEmpty()) {
+          left.batches.peekLast().closed = true; // full: send it now, not after linger.ms
+          stickyClosedABatch = true;
+        }
         t.sticky = (t.sticky + 1) % t.partitions;
         t.stickyBytes = 0;
       }
-      return p;
+      t.stickyBytes += size;
+      return t.sticky;
     }
 
     private void loadTopic(String topic) {
@@ -340,7 +360,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
 
     private boolean ready(PartitionQueue q, long now) {
       Batch head = q.batches.peek();
-      return q.batches.size() > 1 || head.bytes >= batchSize || now - head.createdNanos >= linger.toNanos() || upstreamDone
+      return q.batches.size() > 1 || head.closed || head.bytes >= batchSize || now - head.createdNanos >= linger.toNanos() || upstreamDone
           || waitingForTopic == null && isClosed(in);
     }
 
