@@ -92,7 +92,7 @@ final class Report {
         + "with `Committer.sink` (default batching), timed from the first record (the group's 3 s initial rebalance delay not "
         + "counted).%n%n", s.get("records"), s.get("jitWarmupSeconds"), s.get("warmupRecords"), s.get("rounds")));
     b.append("The Java API the stages wrap is measured in the same rounds: `Courant.sendAll` of unkeyed 145-record "
-        + "batches (~16 KiB, the stage's batch size) with 64 in flight (the stage's bound), and `CourantConsumer` with the 8 "
+        + "batches (~16 KiB, the stage's batch size; new record objects for each, as an application sending distinct records makes them) with 64 in flight, and `CourantConsumer` with the 8 "
         + "partitions assigned. The issue's bar: a stage costs at most 20% against that API (ratio >= 0.80). The stage is measured "
         + "with the API loop's bound on batches in flight (64, however they fall on partitions), and once more with its default "
         + "`max.in.flight.requests.per.connection` of 5 per partition, which makes fewer appends wait together for a journal write.\n\n");

@@ -110,7 +110,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     final long createdNanos = System.nanoTime();
     final List<io.courant.client.ProducerRecord> records = new ArrayList<>();
     final List<Pending> owners = new ArrayList<>();
-    final List<Integer> indexes = new ArrayList<>();
+    int[] indexes = new int[16];
     long bytes;
     /** No more records go into it: the sticky partitioner moved on because the next did not fit. */
     boolean closed;
@@ -173,6 +173,8 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private long bufferedBytes;
     private boolean upstreamDone;
     private boolean stickyClosedABatch;
+    private TopicPartition lastTp;
+    private PartitionQueue lastQueue;
 
     Logic() {
       super(shape);
@@ -252,8 +254,17 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
         size += h.key().length() + (h.value() == null ? 0 : h.value().length);
       }
       int partition = partitionOf(r, key, size);
-      TopicPartition tp = new TopicPartition(r.topic(), partition);
-      PartitionQueue q = queues.computeIfAbsent(tp, k -> new PartitionQueue());
+      PartitionQueue q;
+      TopicPartition tp;
+      if (lastQueue != null && lastTp.partition() == partition && lastTp.topic().equals(r.topic())) {
+        q = lastQueue; // most records go where the previous one went (one key, or sticky)
+        tp = lastTp;
+      } else {
+        tp = new TopicPartition(r.topic(), partition);
+        q = queues.computeIfAbsent(tp, x -> new PartitionQueue());
+        lastTp = tp;
+        lastQueue = q;
+      }
       Batch batch = q.batches.peekLast();
       boolean cut = stickyClosedABatch;
       stickyClosedABatch = false;
@@ -267,7 +278,11 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       }
       batch.records.add(new io.courant.client.ProducerRecord(r.topic(), partition, r.timestamp(), key, value, r.headers()));
       batch.owners.add(owner);
-      batch.indexes.add(index);
+      int k = batch.records.size() - 1;
+      if (k == batch.indexes.length) {
+        batch.indexes = java.util.Arrays.copyOf(batch.indexes, k * 2);
+      }
+      batch.indexes[k] = index;
       batch.bytes += size;
       owner.bytes += size;
       bufferedBytes += size;
@@ -380,7 +395,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       Batch b = s.batch;
       for (int k = 0; k < b.records.size(); k++) {
         Pending owner = b.owners.get(k);
-        owner.metadata[b.indexes.get(k)] = s.metadata.get(k);
+        owner.metadata[b.indexes[k]] = s.metadata.get(k);
         owner.outstanding--;
       }
       emitDone();
