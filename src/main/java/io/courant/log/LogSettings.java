@@ -29,6 +29,28 @@ public record LogSettings(
     long readAheadBytes,
     Duration retentionCheckInterval) {
 
+  public LogSettings {
+    positive("group-commit-max-bytes", groupCommitMaxBytes);
+    positive("max-pending-bytes", maxPendingBytes);
+    positive("snapshot-every", snapshotEvery);
+    positive("read-ahead-bytes", readAheadBytes);
+    if (tailCacheBytes < 0) {
+      throw new IllegalArgumentException("courant.log.tail-cache-bytes must be >= 0, not " + tailCacheBytes);
+    }
+    for (var d : java.util.Map.of("max-fetch-wait", maxFetchWait, "start-timeout", startTimeout,
+        "retention-check-interval", retentionCheckInterval).entrySet()) {
+      if (d.getValue().isNegative() || d.getValue().isZero()) {
+        throw new IllegalArgumentException("courant.log." + d.getKey() + " must be a positive duration, not " + d.getValue());
+      }
+    }
+  }
+
+  private static void positive(String key, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("courant.log." + key + " must be positive, not " + value);
+    }
+  }
+
   public static LogSettings create(Config courantLog) {
     return new LogSettings(
         (int) courantLog.getBytes("group-commit-max-bytes").longValue(),

@@ -46,6 +46,10 @@ public final class CourantNode implements AutoCloseable {
     CourantNode node;
     try {
       node = start(ConfigFactory.load());
+    } catch (NodeConfig.InvalidConfigException e) {
+      System.err.println("Courant cannot start with this " + e.getMessage());
+      System.exit(2);
+      return;
     } catch (CassandraStartException e) {
       System.err.println("Courant could not start its embedded Cassandra: " + e.getMessage());
       System.exit(2);
@@ -55,8 +59,13 @@ public final class CourantNode implements AutoCloseable {
     node.system.getWhenTerminated().toCompletableFuture().join();
   }
 
-  /** Starts a node with this configuration (Cassandra first, unless contact points are given). */
+  /**
+   * Starts a node with this configuration (Cassandra first, unless contact points are given).
+   *
+   * @throws NodeConfig.InvalidConfigException before starting anything, if a setting is wrong
+   */
   public static CourantNode start(Config config) {
+    NodeConfig.validate(config);
     CassandraSettings cassandra = CassandraSettings.create(config.getConfig("courant.cassandra"));
     EmbeddedCassandra embedded = null;
     List<String> contactPoints = cassandra.contactPoints();

@@ -53,17 +53,33 @@ public final class NodeLease implements Extension {
   private volatile long epoch;
   private volatile boolean failing;
 
+  /**
+   * Checks {@code courant.log.fencing}; returns {@code renew-every}.
+   *
+   * @throws IllegalArgumentException naming the keys, when the lease could lapse between renewals
+   */
+  public static Duration validate(Config fencing) {
+    Duration ttl = fencing.getDuration("lease-ttl");
+    Duration safetyMargin = fencing.getDuration("safety-margin");
+    Duration renewEvery = fencing.getDuration("renew-every");
+    if (renewEvery.isNegative() || renewEvery.isZero() || safetyMargin.isNegative()) {
+      throw new IllegalArgumentException("courant.log.fencing: renew-every must be positive and safety-margin >= 0, not "
+          + renewEvery + " and " + safetyMargin);
+    }
+    if (fencing.getBoolean("enabled") && renewEvery.plus(safetyMargin).compareTo(ttl) >= 0) {
+      throw new IllegalArgumentException("courant.log.fencing: renew-every (" + renewEvery + ") + safety-margin (" + safetyMargin
+          + ") must be less than lease-ttl (" + ttl + ")");
+    }
+    return renewEvery;
+  }
+
   private NodeLease(ActorSystem<?> system) {
     this.system = system;
     Config config = system.settings().config().getConfig("courant.log.fencing");
     this.enabled = config.getBoolean("enabled");
     this.ttl = config.getDuration("lease-ttl");
     this.safetyMargin = config.getDuration("safety-margin");
-    Duration renewEvery = config.getDuration("renew-every");
-    if (enabled && renewEvery.plus(safetyMargin).compareTo(ttl) >= 0) {
-      throw new IllegalArgumentException("courant.log.fencing: renew-every (" + renewEvery + ") + safety-margin (" + safetyMargin
-          + ") must be less than lease-ttl (" + ttl + ")");
-    }
+    Duration renewEvery = validate(config);
     Config journal = system.settings().config().getConfig("pekko.persistence.cassandra.journal");
     this.keyspace = journal.getString("keyspace");
     var self = Cluster.get(system).selfMember().uniqueAddress();
