@@ -176,7 +176,7 @@ class KafkaClusterTest {
       assertTrue(ackedAtKill >= 0, "the leader was killed (acked " + acked.size() + ", consumed " + consumed.size() + ")");
       assertTrue(stoppedAt > 0, "the producer's records were acknowledged again after the kill: " + acked.size() + " acked, "
           + ackedAtKill + " before the kill; failures: " + sendFailures);
-      System.out.printf("kafka failover: producer acknowledged again %.1f s after kill -9 of the leader%n",
+      System.out.printf("kafka failover: 50 more records acknowledged %.1f s after kill -9 of the leader%n",
           (stoppedAt - killedAt) / 1e9);
       assertEquals(List.of(), sendFailures, "the producer's retries covered the failover");
       assertTrue(new HashSet<>(consumed).containsAll(acked), "the consumer read every acknowledged record");
