@@ -67,7 +67,7 @@ final class ClusterBrokers implements Brokers {
   /** Publishes this node as {@code self} and follows the other nodes' entries. */
   static ClusterBrokers start(ActorSystem<?> system, Broker self, Duration refreshInterval) {
     ClusterBrokers brokers = new ClusterBrokers(system, self, refreshInterval);
-    system.systemActorOf(brokers.registry(), "courant-kafka-brokers", org.apache.pekko.actor.typed.Props.empty());
+    system.systemActorOf(brokers.registry(), "courant-kafka-brokers-" + self.port(), org.apache.pekko.actor.typed.Props.empty());
     return brokers;
   }
 
