@@ -1,7 +1,14 @@
-// kafkajs against a Courant node: admin, idempotent producer (plain and gzip batches), group
+// kafkajs against a Courant node: admin, idempotent producer (plain, gzip, snappy and lz4 batches), group
 // consumer. Run by io.courant.kafka.KafkajsTest: node kafkajs-scenario.js <host:port> <topic> <group>
 // Prints one JSON line with what it saw; exits non-zero on any error.
-const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
+const { Kafka, CompressionTypes, CompressionCodecs, logLevel } = require('kafkajs');
+const SnappyCodec = require('kafkajs-snappy');
+const LZ4Codec = require('lz4-kafkajs');
+
+// kafkajs ships gzip only; snappy and lz4 come from their codec packages (zstd's, @kafkajs/zstd,
+// does not build on current Node versions).
+CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
 
 const [, , broker, topic, group] = process.argv;
 const RECORDS = 50;
@@ -35,12 +42,14 @@ async function main() {
   const messages = (prefix) => [...Array(RECORDS).keys()].map((i) => ({ key: 'k' + i, value: prefix + i }));
   const plain = await producer.send({ topic, acks: -1, messages: messages('plain-') });
   const gzip = await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: messages('gzip-') });
+  const snappy = await producer.send({ topic, acks: -1, compression: CompressionTypes.Snappy, messages: messages('snappy-') });
+  const lz4 = await producer.send({ topic, acks: -1, compression: CompressionTypes.LZ4, messages: messages('lz4-') });
   await producer.disconnect();
 
   const consumer = kafka.consumer({ groupId: group });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  const seen = await consumeAll(consumer, 2 * RECORDS);
+  const seen = await consumeAll(consumer, 4 * RECORDS);
   await consumer.disconnect();
 
   const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -50,7 +59,7 @@ async function main() {
   console.log(JSON.stringify({
     listed,
     partitions: metadata.topics[0].partitions.length,
-    producedOffsets: plain.concat(gzip).map((r) => r.partition + ':' + r.baseOffset),
+    producedOffsets: plain.concat(gzip, snappy, lz4).map((r) => r.partition + ':' + r.baseOffset),
     seen,
     committed: offsets[0].partitions.map((p) => Number(p.offset)),
     groupListed: groups.includes(group),

@@ -13,6 +13,7 @@ public enum ErrorCode {
   OFFSET_OUT_OF_RANGE(1, false),
   CORRUPT_MESSAGE(2, true),
   UNKNOWN_TOPIC_OR_PARTITION(3, true),
+  LEADER_NOT_AVAILABLE(5, true),
   NOT_LEADER_OR_FOLLOWER(6, true),
   REQUEST_TIMED_OUT(7, true),
   MESSAGE_TOO_LARGE(10, false),

@@ -5,9 +5,7 @@ import static io.courant.testing.TestNode.uniqueTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.courant.client.ConsumerRecord;
 import io.courant.client.Courant;
-import io.courant.client.FetchResult;
 import io.courant.client.NewTopic;
 import io.courant.client.ProducerRecord;
 import io.courant.client.RetriableException;
@@ -70,7 +68,7 @@ class ClusterFailoverTest {
       double failoverSeconds = (System.nanoTime() - killedAt) / 1e9;
       acked.add("after-kill");
       System.out.printf("failover: partition %s took writes again %.1f s after kill -9 of its node%n", tp, failoverSeconds);
-      assertEquals(acked, values(courant, tp), "every acknowledged record, once, in order");
+      assertEquals(acked, ThreeNodes.values(courant, tp), "every acknowledged record, once, in order");
       assertTrue(failoverSeconds < 30, "writable again after " + failoverSeconds + " s");
 
       // A graceful leave: appends keep flowing to a partition of the leaving node, none fails.
@@ -97,7 +95,7 @@ class ClusterFailoverTest {
       Await.until("appends flowing after the leave", Duration.ofSeconds(60), () -> sent.size() >= sentAtLeave + 20);
       running.set(false);
       assertEquals(List.of(), producer.get(90, TimeUnit.SECONDS), "no append failed while the partition moved");
-      List<String> stored = values(courant, new TopicPartition(topic, onC));
+      List<String> stored = ThreeNodes.values(courant, new TopicPartition(topic, onC));
       assertEquals(sent, stored.subList(1, stored.size()), "every acknowledged record, once, in order");
     }
   }
@@ -138,19 +136,5 @@ class ClusterFailoverTest {
         }
       }
     }
-  }
-
-  static List<String> values(Courant courant, TopicPartition tp) {
-    List<String> out = new ArrayList<>();
-    long offset = await(courant.earliestOffset(tp));
-    long end = await(courant.latestOffset(tp));
-    while (offset < end) {
-      FetchResult r = await(courant.fetch(tp, offset, 1 << 20, Duration.ZERO));
-      for (ConsumerRecord record : r.records()) {
-        out.add(record.valueString());
-      }
-      offset = r.records().get(r.records().size() - 1).offset() + 1;
-    }
-    return out;
   }
 }

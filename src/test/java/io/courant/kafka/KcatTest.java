@@ -63,7 +63,7 @@ class KcatTest {
       if (t.get("topic").asText().equals(topic)) {
         found = true;
         assertEquals(3, t.get("partitions").size());
-        assertEquals(0, t.get("partitions").get(0).get("leader").asInt());
+        assertEquals(metadata.get("brokers").get(0).get("id").asInt(), t.get("partitions").get(0).get("leader").asInt());
       }
     }
     assertTrue(found, "kcat sees the topic created through the Java API");

@@ -22,7 +22,11 @@ final class RawKafkaConnection implements AutoCloseable {
   private final DataInputStream in;
 
   RawKafkaConnection(int port, int readTimeoutMs) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this("127.0.0.1", port, readTimeoutMs);
+  }
+
+  RawKafkaConnection(String host, int port, int readTimeoutMs) throws IOException {
+    socket = new Socket(host, port);
     socket.setSoTimeout(readTimeoutMs);
     socket.setTcpNoDelay(true);
     out = socket.getOutputStream();

@@ -56,6 +56,7 @@ class DockerComposeTest {
     JsonNode services = compose().get("services");
     Set<String> hosts = new HashSet<>();
     Set<Integer> published = new HashSet<>();
+    Set<Integer> kafkaPorts = new HashSet<>();
     for (String name : List.of("courant-1", "courant-2", "courant-3")) {
       JsonNode node = services.get(name);
       assertEquals("bin/courant start", node.get("command").asText());
@@ -73,7 +74,13 @@ class DockerComposeTest {
         assertTrue(!config.getBoolean("pekko.persistence.cassandra." + store + ".tables-autocreate"), name + " " + store);
       }
       assertEquals("keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+      var kafka = io.courant.kafka.KafkaSettings.create(config.getConfig("courant.kafka"));
+      assertEquals("0.0.0.0", kafka.iface(), name);
+      assertEquals("localhost", kafka.advertisedHost(), name + ": Kafka clients on the Docker host are told localhost");
+      assertEquals(kafka.port() + ":" + kafka.port(), node.get("ports").get(1).asText(), name + " publishes its Kafka port as is");
+      kafkaPorts.add(kafka.port());
     }
+    assertEquals(Set.of(9092, 9093, 9094), kafkaPorts, "each node's own Kafka port");
     assertEquals(Set.of("courant-1", "courant-2", "courant-3"), hosts, "each node is reached at its own host name");
     assertEquals(Set.of(8080, 8081, 8082), published);
   }

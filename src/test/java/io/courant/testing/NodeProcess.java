@@ -17,13 +17,15 @@ public final class NodeProcess implements AutoCloseable {
   private final String name;
   private final String host;
   private final int clusterPort;
+  private final int kafkaPort;
   private final Process process;
   private final Path log;
 
-  private NodeProcess(String name, String host, int clusterPort, Process process, Path log) {
+  private NodeProcess(String name, String host, int clusterPort, int kafkaPort, Process process, Path log) {
     this.name = name;
     this.host = host;
     this.clusterPort = clusterPort;
+    this.kafkaPort = kafkaPort;
     this.process = process;
     this.log = log;
   }
@@ -34,7 +36,9 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess start(String name, String host, String seedNode, List<String> settings) {
     Path home = TestCassandra.courantHome();
-    int port = TestCassandra.freePorts()[0];
+    int[] ports = TestCassandra.freePorts();
+    int port = ports[0];
+    int kafkaPort = ports[1];
     Path log = home.resolve("target/cluster-test/" + name + ".log");
     try {
       Files.createDirectories(log.getParent());
@@ -51,12 +55,14 @@ public final class NodeProcess implements AutoCloseable {
           "-Dcourant.cassandra.contact-points.0=" + TestCassandra.contactPoint(),
           "-Dcourant.http.interface=" + host,
           "-Dcourant.http.port=0",
+          "-Dcourant.kafka.interface=" + host,
+          "-Dcourant.kafka.port=" + kafkaPort,
           // A loaded test machine can take more than Pekko's 3 s to bind the cluster port.
           "-Dpekko.remote.artery.bind.bind-timeout=30s"));
       command.addAll(settings.stream().map(s -> "-D" + s).toList());
       command.add("io.courant.node.CourantNode");
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return new NodeProcess(name, host, port, process, log);
+      return new NodeProcess(name, host, port, kafkaPort, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start node " + name, e);
     }
@@ -65,6 +71,16 @@ public final class NodeProcess implements AutoCloseable {
   /** The node's Pekko address. */
   public String address() {
     return "pekko://courant@" + host + ":" + clusterPort;
+  }
+
+  /** The host of the node's listeners (its address of 127.0.0.0/8). */
+  public String host() {
+    return host;
+  }
+
+  /** The port of the node's Kafka listener (on {@link #host}). */
+  public int kafkaPort() {
+    return kafkaPort;
   }
 
   public String name() {

@@ -1,7 +1,11 @@
 package io.courant.kafka.internal;
 
+import io.courant.topic.TopicDescription;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The brokers Kafka clients see: Courant's nodes, and which one leads each partition. Clients send
@@ -17,32 +21,39 @@ interface Brokers {
   /** This node. */
   Broker self();
 
-  /** Every node clients may connect to. */
+  /** Every live node clients may connect to, this one included, by node id. */
   List<Broker> all();
 
-  /** The node leading a partition. */
-  Broker leaderOf(UUID topicId, int partition);
+  /**
+   * The node leading a partition: the node whose shard region hosts it now; this node when that is
+   * not known (the partition is not started anywhere, or its node has left the cluster) — this
+   * node then reaches it through sharding, which starts it somewhere; empty while the node hosting
+   * it is unreachable (it has no leader until that node is downed and the partition moves).
+   */
+  Optional<Broker> leaderOf(UUID topicId, int partition);
 
   /**
-   * A single node: it leads every partition and coordinates every group. Enough for one node; a
-   * cluster needs each node's advertised address and the shard owner of each partition (not yet).
+   * Why a produce or fetch for a partition of {@code topic} must not be served by this node
+   * (answered NOT_LEADER_OR_FOLLOWER, so that the client asks for metadata again); empty when this
+   * node leads it, or the topic or partition is unknown here (then the request is served through
+   * sharding, which is always correct, only one hop longer).
    */
-  static Brokers singleNode(Broker self) {
-    return new Brokers() {
-      @Override
-      public Broker self() {
-        return self;
-      }
+  default Optional<String> notLeaderHere(Optional<TopicDescription> topic, int partition) {
+    if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions()) {
+      return Optional.empty();
+    }
+    Optional<Broker> leader = leaderOf(topic.get().topicId(), partition);
+    String name = topic.get().name() + "-" + partition;
+    if (leader.isEmpty()) {
+      return Optional.of("partition " + name + " has no leader now: the node hosting it is unreachable");
+    }
+    Broker b = leader.get();
+    return b.equals(self()) ? Optional.empty() : Optional.of("partition " + name + " is led by node " + b.nodeId() + " ("
+        + b.host() + ":" + b.port() + "), not this one: refresh the metadata");
+  }
 
-      @Override
-      public List<Broker> all() {
-        return List.of(self);
-      }
-
-      @Override
-      public Broker leaderOf(UUID topicId, int partition) {
-        return self;
-      }
-    };
+  /** Completes once {@link #leaderOf} answers from a view no older than its refresh interval. */
+  default CompletionStage<Void> fresh() {
+    return CompletableFuture.completedFuture(null);
   }
 }

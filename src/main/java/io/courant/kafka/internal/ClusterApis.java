@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.Uuid;
@@ -24,6 +25,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 final class ClusterApis {
   /** FindCoordinator's key type of consumer groups (1 = transactions, 2 = share groups). */
   private static final byte GROUP_KEY_TYPE = 0;
+  /**
+   * Every partition's leader epoch. Courant's log has one copy (in Cassandra): a new leader never
+   * truncates it, so there is nothing for epochs to fence; clients accept metadata of an equal
+   * epoch, and skip position validation since OffsetForLeaderEpoch is not served.
+   */
+  static final int LEADER_EPOCH = 0;
 
   private final Courant courant;
   private final KafkaSettings settings;
@@ -44,7 +51,7 @@ final class ClusterApis {
     // v0 asks for all topics with an empty list, later versions with null.
     boolean all = req.topics() == null || (r.version() == 0 && req.topics().isEmpty());
     boolean autoCreate = settings.autoCreateTopics() && (r.version() < 4 || req.allowAutoTopicCreation());
-    return courant.listTopics().thenCompose(topics -> {
+    return brokers.fresh().thenCompose(fresh -> courant.listTopics()).thenCompose(topics -> {
       catalog.remember(topics);
       if (all) {
         return CompletableFuture.completedFuture(metadataResponse(r.version(), topics.stream().map(TopicAnswer::found).toList()));
@@ -110,14 +117,19 @@ final class ClusterApis {
         topic.setErrorCode(KafkaErrors.code(a.error()));
       } else {
         for (int p = 0; p < a.topic().partitions(); p++) {
-          int leader = brokers.leaderOf(a.topic().topicId(), p).nodeId();
-          topic.partitions().add(new MetadataResponseData.MetadataResponsePartition()
+          MetadataResponseData.MetadataResponsePartition partition = new MetadataResponseData.MetadataResponsePartition()
               .setPartitionIndex(p)
-              .setLeaderId(leader)
-              .setLeaderEpoch(0)
-              .setReplicaNodes(List.of(leader))
-              .setIsrNodes(List.of(leader))
-              .setOfflineReplicas(List.of()));
+              .setOfflineReplicas(List.of());
+          Optional<Brokers.Broker> leader = brokers.leaderOf(a.topic().topicId(), p);
+          if (leader.isPresent()) {
+            int id = leader.get().nodeId();
+            partition.setLeaderId(id).setLeaderEpoch(LEADER_EPOCH).setReplicaNodes(List.of(id)).setIsrNodes(List.of(id));
+          } else {
+            // Its node is unreachable: no leader until the partition has moved (Kafka's offline partition).
+            partition.setErrorCode(KafkaErrors.code(ErrorCode.LEADER_NOT_AVAILABLE)).setLeaderId(-1).setLeaderEpoch(LEADER_EPOCH)
+                .setReplicaNodes(List.of()).setIsrNodes(List.of());
+          }
+          topic.partitions().add(partition);
         }
       }
       out.topics().add(topic);
@@ -146,7 +158,8 @@ final class ClusterApis {
         c.setErrorCode(KafkaErrors.code(ErrorCode.INVALID_REQUEST)).setErrorMessage(unsupportedCoordinator(req.keyType()))
             .setNodeId(-1).setHost("").setPort(-1);
       } else {
-        // Every node reaches every group's coordinator entity through sharding: the node asked answers.
+        // Every node reaches every group's coordinator entity through sharding, so the node asked
+        // coordinates: a client keeps one connection, and a node's death only sends it elsewhere.
         Brokers.Broker b = brokers.self();
         c.setNodeId(b.nodeId()).setHost(b.host()).setPort(b.port());
       }

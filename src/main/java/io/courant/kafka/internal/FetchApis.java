@@ -31,10 +31,12 @@ final class FetchApis {
 
   private final Courant courant;
   private final TopicCatalog catalog;
+  private final Brokers brokers;
 
-  FetchApis(Courant courant, TopicCatalog catalog) {
+  FetchApis(Courant courant, TopicCatalog catalog, Brokers brokers) {
     this.courant = courant;
     this.catalog = catalog;
+    this.brokers = brokers;
   }
 
   /** One partition of a fetch: where its answer goes and what was read. */
@@ -74,6 +76,8 @@ final class FetchApis {
           topic.partitions().add(answer);
           if (name == null) {
             failed(answer, ErrorCode.UNKNOWN_TOPIC_ID);
+          } else if (brokers.notLeaderHere(catalog.cached(name), p.partition()).isPresent()) {
+            failed(answer, ErrorCode.NOT_LEADER_OR_FOLLOWER);
           } else {
             slots.add(new Slot(answer, new TopicPartition(name, p.partition()), p.fetchOffset(), p.partitionMaxBytes()));
           }
@@ -185,7 +189,7 @@ final class FetchApis {
           } else {
             answer.setOffset(found[0]).setTimestamp(found[1]);
             if (r.version() >= 4) {
-              answer.setLeaderEpoch(found[0] >= 0 ? 0 : -1);
+              answer.setLeaderEpoch(found[0] >= 0 ? ClusterApis.LEADER_EPOCH : -1);
             }
           }
           return (Void) null;

@@ -42,8 +42,8 @@ final class KafkaApis {
   KafkaApis(ActorSystem<?> system, Courant courant, KafkaSettings settings, Brokers brokers, TopicSettings topicSettings) {
     TopicCatalog catalog = new TopicCatalog(courant);
     ClusterApis cluster = new ClusterApis(courant, settings, brokers, catalog, topicSettings.defaultPartitions());
-    ProduceApis produce = new ProduceApis(courant, catalog);
-    FetchApis fetch = new FetchApis(courant, catalog);
+    ProduceApis produce = new ProduceApis(courant, catalog, brokers);
+    FetchApis fetch = new FetchApis(courant, catalog, brokers);
     GroupApis groups = new GroupApis(courant, settings, catalog);
     AdminApis admin = new AdminApis(courant, system, topicSettings.defaults());
     Map<ApiKeys, Api> m = new EnumMap<>(ApiKeys.class);

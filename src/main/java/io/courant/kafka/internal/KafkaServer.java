@@ -39,15 +39,19 @@ public final class KafkaServer {
             connectionFlow(system, apis, settings, new ConnectionContext(connection.remoteAddress().getHostString())), mat)))
         .run(mat);
     return binding.thenApply(b -> {
-      apis.complete(new KafkaApis(system, courant, settings, Brokers.singleNode(advertised(settings, b.localAddress())), topicSettings));
+      Brokers brokers = ClusterBrokers.start(system, advertised(system, settings, b.localAddress()), settings.leaderRefresh());
+      apis.complete(new KafkaApis(system, courant, settings, brokers, topicSettings));
       return b;
     });
   }
 
-  private static Brokers.Broker advertised(KafkaSettings settings, InetSocketAddress bound) {
+  private static Brokers.Broker advertised(ActorSystem<?> system, KafkaSettings settings, InetSocketAddress bound) {
     String host = settings.advertisedHost().isEmpty() ? settings.iface() : settings.advertisedHost();
     int port = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
-    return new Brokers.Broker(settings.nodeId(), host, port);
+    int nodeId = settings.nodeId() == KafkaSettings.AUTO_NODE_ID
+        ? ClusterBrokers.derivedNodeId(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address())
+        : settings.nodeId();
+    return new Brokers.Broker(nodeId, host, port);
   }
 
   private static Flow<ByteString, ByteString, NotUsed> connectionFlow(ActorSystem<?> system, CompletionStage<KafkaApis> apis,

@@ -29,10 +29,12 @@ final class ProduceApis {
 
   private final Courant courant;
   private final TopicCatalog catalog;
+  private final Brokers brokers;
 
-  ProduceApis(Courant courant, TopicCatalog catalog) {
+  ProduceApis(Courant courant, TopicCatalog catalog, Brokers brokers) {
     this.courant = courant;
     this.catalog = catalog;
+    this.brokers = brokers;
   }
 
   CompletionStage<ApiMessage> produce(KafkaRequest r) {
@@ -65,12 +67,15 @@ final class ProduceApis {
       for (ProduceRequestData.PartitionProduceData p : t.partitionData()) {
         ProduceResponseData.PartitionProduceResponse part = new ProduceResponseData.PartitionProduceResponse().setIndex(p.index());
         topic.partitionResponses().add(part);
+        String notLeader = name == null ? null : brokers.notLeaderHere(catalog.cached(name), p.index()).orElse(null);
         if (acks == null) {
           fail(part, r.version(), ErrorCode.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1, not " + req.acks());
         } else if (name == null) {
           fail(part, r.version(), ErrorCode.UNKNOWN_TOPIC_ID, "no topic has id " + t.topicId());
         } else if (!(p.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
           fail(part, r.version(), ErrorCode.CORRUPT_MESSAGE, "a produce request must carry record batches");
+        } else if (notLeader != null) {
+          fail(part, r.version(), ErrorCode.NOT_LEADER_OR_FOLLOWER, notLeader);
         } else {
           appends.add(courant.append(new TopicPartition(name, p.index()), bytes(records.buffer()), acks)
               .handle((appended, failure) -> {

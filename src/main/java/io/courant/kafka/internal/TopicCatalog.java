@@ -36,6 +36,11 @@ final class TopicCatalog {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /** The topic of this name from the cache, if it is there. */
+  Optional<TopicDescription> cached(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
   /** The topic with this id, reading the controller's list again if it is not cached. */
   CompletionStage<Optional<TopicDescription>> byId(Uuid id) {
     TopicDescription t = byId.get(id);
