@@ -25,4 +25,13 @@ final class BenchNode {
             + "pekko.remote.artery.canonical.port = 0\n")
         .withFallback(ConfigFactory.load());
   }
+
+  /** Removes a hook that stops what a benchmark started, once the benchmark stopped it itself. */
+  static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs (and finds nothing left to stop)
+    }
+  }
 }

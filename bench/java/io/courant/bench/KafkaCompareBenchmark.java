@@ -66,7 +66,7 @@ public final class KafkaCompareBenchmark {
         Integer.parseInt(opts.getOrDefault("record-size", "100")),
         Integer.parseInt(opts.getOrDefault("partitions", "8")),
         opts.getOrDefault("acks", "all"),
-        Integer.parseInt(opts.getOrDefault("latency-records", quick ? "200" : "5000")),
+        Integer.parseInt(opts.getOrDefault("latency-records", quick ? "200" : "2000")),
         quick);
     if (!s.acks.equals("1") && !s.acks.equals("all")) {
       throw new IllegalArgumentException("--acks must be 1 or all (EndToEndLatency accepts no other), not " + s.acks);
@@ -137,11 +137,7 @@ public final class KafkaCompareBenchmark {
     } finally {
       progress.say("stopping Apache Kafka and the Courant node");
       resources.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is already shutting down: the hook runs (and finds nothing left to stop)
-      }
+      BenchNode.removeShutdownHook(hook);
     }
     results.put("rounds", rounds);
     results.put("medians", medians(rounds));
@@ -199,7 +195,7 @@ public final class KafkaCompareBenchmark {
       for (String figure : rounds.get("Courant").get(tool).get(0).keySet()) {
         Map<String, Object> f = new LinkedHashMap<>();
         for (String system : SYSTEMS) {
-          f.put(system, median(rounds.get(system).get(tool).stream().map(r -> ((Number) r.get(figure)).doubleValue()).toList()));
+          f.put(system, PartitionLogBenchmark.median(rounds.get(system).get(tool).stream().map(r -> ((Number) r.get(figure)).doubleValue()).toList()));
         }
         double kafka = (Double) f.get("Kafka");
         f.put("ratio", kafka == 0 ? Double.NaN : (Double) f.get("Courant") / kafka);
@@ -208,12 +204,6 @@ public final class KafkaCompareBenchmark {
       out.put(tool, figures);
     }
     return out;
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   @SuppressWarnings("unchecked")
