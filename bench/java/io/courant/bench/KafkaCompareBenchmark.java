@@ -39,7 +39,9 @@ public final class KafkaCompareBenchmark {
       {"endToEndLatency", "p50Ms", "EndToEndLatency", "p50 ms", "%.0f"},
       {"endToEndLatency", "p99Ms", "EndToEndLatency", "p99 ms", "%.0f"},
       {"endToEndLatency", "p999Ms", "EndToEndLatency", "p99.9 ms", "%.0f"},
-      {"endToEndLatency", "avgMs", "EndToEndLatency", "average ms", "%.2f"}};
+      {"endToEndLatency", "avgMs", "EndToEndLatency", "average ms", "%.2f"},
+      {"producerPerformance", "serverCpuMsPer1000Records", "ProducerPerformance", "server CPU ms per 1,000 records", "%.1f"},
+      {"consumerPerformance", "serverCpuMsPer1000Records", "ConsumerPerformance", "server CPU ms per 1,000 records", "%.1f"}};
 
   private KafkaCompareBenchmark() {}
 
@@ -92,6 +94,9 @@ public final class KafkaCompareBenchmark {
       progress.say("starting Apache Kafka " + KafkaTools.KAFKA_VERSION + " (KRaft, one node)");
       resources.kafka = KafkaBroker.start(classpath, home.resolve("target/kafka-compare"));
       bootstrap.put("Kafka", resources.kafka.bootstrap());
+      Map<String, Map<String, Long>> servers = Map.of(
+          "Courant", Map.of("node", ProcessHandle.current().pid(), "cassandra", cassandraPid(home)),
+          "Kafka", Map.of("broker", resources.kafka.pid()));
       for (String system : SYSTEMS) {
         Map<String, List<Map<String, Object>>> bySystem = new LinkedHashMap<>();
         for (String tool : TOOLS) {
@@ -116,21 +121,23 @@ public final class KafkaCompareBenchmark {
           Map<String, List<Map<String, Object>>> r = rounds.get(system);
           String topic = "compare-" + round;
           String latencyTopic = "compare-latency-" + round;
+          String group = "compare-" + round;
           createTopic(bootstrap.get(system), topic, s.partitions);
           createTopic(bootstrap.get(system), latencyTopic, 1);
           String where = "round " + round + "/" + s.rounds + " " + system + ": ";
           progress.step(where + "ProducerPerformance");
-          r.get("producerPerformance").add(KafkaTools.producerResult(KafkaTools.run(classpath, 1800, KafkaTools.PRODUCER_PERFORMANCE,
-              producerArgs(s, bootstrap.get(system), topic, s.records))));
+          r.get("producerPerformance").add(measured(servers, system, () -> KafkaTools.producerResult(KafkaTools.run(classpath, 1800,
+              KafkaTools.PRODUCER_PERFORMANCE, producerArgs(s, bootstrap.get(system), topic, s.records)))));
           progress.detail(r.get("producerPerformance").get(round - 1));
           progress.step(where + "ConsumerPerformance");
-          r.get("consumerPerformance").add(KafkaTools.consumerResult(KafkaTools.run(classpath, 1800, KafkaTools.CONSUMER_PERFORMANCE,
-              consumerArgs(bootstrap.get(system), topic, s.records, "compare-" + round))));
+          r.get("consumerPerformance").add(measured(servers, system, () -> KafkaTools.consumerResult(KafkaTools.run(classpath, 1800,
+              KafkaTools.CONSUMER_PERFORMANCE, consumerArgs(bootstrap.get(system), topic, s.records, group)))));
           progress.detail(r.get("consumerPerformance").get(round - 1));
           progress.step(where + "EndToEndLatency");
-          r.get("endToEndLatency").add(KafkaTools.latencyResult(KafkaTools.run(classpath, 1800, KafkaTools.END_TO_END_LATENCY,
-              List.of("--bootstrap-server", bootstrap.get(system), "--topic", latencyTopic, "--num-records",
-                  Integer.toString(s.latencyRecords), "--producer-acks", s.acks, "--record-size", Integer.toString(s.recordBytes)))));
+          r.get("endToEndLatency").add(measured(servers, system, () -> KafkaTools.latencyResult(KafkaTools.run(classpath, 1800,
+              KafkaTools.END_TO_END_LATENCY, List.of("--bootstrap-server", bootstrap.get(system), "--topic", latencyTopic,
+                  "--num-records", Integer.toString(s.latencyRecords), "--producer-acks", s.acks, "--record-size",
+                  Integer.toString(s.recordBytes))))));
           progress.detail(r.get("endToEndLatency").get(round - 1));
         }
       }
@@ -155,6 +162,44 @@ public final class KafkaCompareBenchmark {
     }
     progress.say("done: " + json + ", " + chart + (quick ? "" : ", docs/benchmarks.md"));
     return results;
+  }
+
+  interface Tool {
+    Map<String, Object> run() throws Exception;
+  }
+
+  /**
+   * Runs a tool and adds to its figures the CPU time the serving processes used meanwhile: the
+   * Courant node's JVM (this one) and its Cassandra, or Kafka's broker. CPU seconds do not depend
+   * on what else shares the machine, as wall-clock rates do.
+   */
+  static Map<String, Object> measured(Map<String, Map<String, Long>> servers, String system, Tool tool) throws Exception {
+    Map<String, Long> pids = servers.get(system);
+    Map<String, Double> before = new LinkedHashMap<>();
+    pids.forEach((name, pid) -> before.put(name, cpuSeconds(pid)));
+    Map<String, Object> result = new LinkedHashMap<>(tool.run());
+    double total = 0;
+    for (Map.Entry<String, Long> e : pids.entrySet()) {
+      double used = cpuSeconds(e.getValue()) - before.get(e.getKey());
+      result.put(e.getKey() + "CpuSeconds", used);
+      total += used;
+    }
+    result.put("serverCpuSeconds", total);
+    Object records = result.get("records");
+    if (records instanceof Long n && n > 0) {
+      result.put("serverCpuMsPer1000Records", total * 1e6 / n);
+    }
+    return result;
+  }
+
+  private static double cpuSeconds(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
+        .orElseThrow(() -> new IllegalStateException("cannot read the CPU time of process " + pid));
+  }
+
+  /** The embedded Cassandra's pid, from the pid file it writes into its data directory. */
+  private static long cassandraPid(Path home) throws java.io.IOException {
+    return Long.parseLong(Files.readString(home.resolve("target/bench-cassandra/cassandra.pid")).trim().split("\\s+")[0]);
   }
 
   static List<String> producerArgs(Settings s, String bootstrap, String topic, long records) {
@@ -193,6 +238,9 @@ public final class KafkaCompareBenchmark {
     for (String tool : TOOLS) {
       Map<String, Object> figures = new LinkedHashMap<>();
       for (String figure : rounds.get("Courant").get(tool).get(0).keySet()) {
+        if (!rounds.get("Kafka").get(tool).get(0).containsKey(figure)) {
+          continue; // Courant's CPU by process: in cpuSplit
+        }
         Map<String, Object> f = new LinkedHashMap<>();
         for (String system : SYSTEMS) {
           f.put(system, PartitionLogBenchmark.median(rounds.get(system).get(tool).stream().map(r -> ((Number) r.get(figure)).doubleValue()).toList()));
@@ -203,6 +251,16 @@ public final class KafkaCompareBenchmark {
       }
       out.put(tool, figures);
     }
+    Map<String, Object> split = new LinkedHashMap<>();
+    for (String tool : TOOLS) {
+      Map<String, Double> parts = new LinkedHashMap<>();
+      for (String part : List.of("node", "cassandra")) {
+        parts.put(part, PartitionLogBenchmark.median(rounds.get("Courant").get(tool).stream()
+            .map(r -> ((Number) r.get(part + "CpuSeconds")).doubleValue()).toList()));
+      }
+      split.put(tool, parts);
+    }
+    out.put("courantCpuSecondsByProcess", split);
     return out;
   }
 
@@ -234,8 +292,14 @@ public final class KafkaCompareBenchmark {
     for (String[] row : ROWS) {
       row(b, med, row[0], row[1], row[2], row[3], row[4]);
     }
-    b.append("\nA ratio above 1 means Courant is faster for records/s and MB/s, slower for latencies. The tools print latencies in "
-        + "whole milliseconds. Rounds (records/s):");
+    Map<String, Map<String, Double>> split = (Map<String, Map<String, Double>>) (Object) med.get("courantCpuSecondsByProcess");
+    b.append(String.format("%nA ratio above 1 means Courant is faster for records/s and MB/s, slower for latencies and CPU. The tools "
+            + "print latencies in whole milliseconds. Server CPU: the CPU time the serving processes used during the tool's run (Courant: "
+            + "node JVM + Cassandra JVM; Kafka: the broker's JVM), per 1,000 records — unlike rates it does not depend on what else "
+            + "ran on the machine. Courant's CPU seconds by process (medians): ProducerPerformance node %.1f + Cassandra %.1f, "
+            + "ConsumerPerformance node %.1f + Cassandra %.1f. Rounds (records/s):",
+        split.get("producerPerformance").get("node"), split.get("producerPerformance").get("cassandra"),
+        split.get("consumerPerformance").get("node"), split.get("consumerPerformance").get("cassandra")));
     Map<String, Map<String, List<Map<String, Object>>>> rounds = (Map<String, Map<String, List<Map<String, Object>>>>) r.get("rounds");
     for (String tool : List.of("producerPerformance", "consumerPerformance")) {
       for (String system : SYSTEMS) {
