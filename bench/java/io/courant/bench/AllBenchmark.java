@@ -200,7 +200,7 @@ public final class AllBenchmark {
             + "holding the record (the producer waits for the acknowledgement first, as Kafka's `EndToEndLatency` does; "
             + "producers with `linger.ms=0`). A warm-up of %s s of load through every surface ran first, unmeasured. One "
             + "round per row: figures from a few seconds of load on a shared machine vary by tens of percent; the "
-            + "`kafka-compare` section below has medians of several rounds.%n%n",
+            + "`kafka-compare` section has medians of several rounds.%n%n",
         s.get("produceSeconds"), s.get("latencyRecords"), s.get("warmupSeconds")));
     b.append("| Surface | Record | Partitions | acks | Produce records/s | Produce MB/s | Produce latency p50 / p99 / p99.9 ms | "
         + "Consume records/s | End-to-end p50 / p99 / p99.9 ms |\n|---|---:|---:|---|---:|---:|---|---:|---|\n");
@@ -220,7 +220,8 @@ public final class AllBenchmark {
           (Double) c.get("produceMBPerSecond"), pl == null ? "—" : triple(pl), (Double) c.get("consumeRecordsPerSecond"), triple(e2e)));
     }
     b.append("\nProduce latency: Java API and HTTP — one request (a batch) from send to acknowledgement; Kafka protocol — one "
-        + "record from `send` to its callback (as `ProducerPerformance` reports it); the stream stage has no per-record "
+        + "record from `send` to its callback (as `ProducerPerformance` reports it: in a closed loop without a rate limit it is "
+        + "mostly the time a record waits in the producer's 32 MiB buffer); the stream stage has no per-record "
         + "acknowledgement to time (—).");
     for (String n : notes) {
       b.append(' ').append(n);
