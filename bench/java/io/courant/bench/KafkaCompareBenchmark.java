@@ -295,7 +295,7 @@ public final class KafkaCompareBenchmark {
     Map<String, Map<String, Double>> split = (Map<String, Map<String, Double>>) (Object) med.get("courantCpuSecondsByProcess");
     b.append(String.format("%nA ratio above 1 means Courant is faster for records/s and MB/s, slower for latencies and CPU. The tools "
             + "print latencies in whole milliseconds. Server CPU: the CPU time the serving processes used during the tool's run (Courant: "
-            + "node JVM + Cassandra JVM; Kafka: the broker's JVM), per 1,000 records — unlike rates it does not depend on what else "
+            + "node JVM + Cassandra JVM; Kafka: the broker's JVM), per 1,000 records — it depends far less than rates on what else "
             + "ran on the machine. Courant's CPU seconds by process (medians): ProducerPerformance node %.1f + Cassandra %.1f, "
             + "ConsumerPerformance node %.1f + Cassandra %.1f. Rounds (records/s):",
         split.get("producerPerformance").get("node"), split.get("producerPerformance").get("cassandra"),
