@@ -166,7 +166,7 @@ public final class HttpBenchmark {
     return new Consumed(total / ((end - firstRecord.get()) / 1e9), (firstRecord.get() - start) / 1e6);
   }
 
-  private static HttpResponse<String> send(HttpClient http, String url, String method, String contentType, String body) throws Exception {
+  static HttpResponse<String> send(HttpClient http, String url, String method, String contentType, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
     if (method.equals("GET")) {
       b.header("Accept", contentType).GET();
@@ -177,7 +177,7 @@ public final class HttpBenchmark {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void check(HttpResponse<String> r, int status) {
+  static void check(HttpResponse<String> r, int status) {
     if (r.statusCode() != status) {
       throw new IllegalStateException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + ": " + r.body());
     }

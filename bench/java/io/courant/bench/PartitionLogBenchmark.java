@@ -370,10 +370,11 @@ public final class PartitionLogBenchmark {
   static Map<String, String> parse(String[] args) {
     Map<String, String> opts = new LinkedHashMap<>();
     for (String a : args) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("options are --name=value, not " + a + "; known: --rounds --seconds --warmup --jit-warmup --batch --in-flight --partitions --modes --journal");
+      if (!a.startsWith("--") || a.length() < 3) {
+        throw new IllegalArgumentException("options are --name=value or --flag, not '" + a + "' (bench/run without arguments lists them)");
       }
-      opts.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      int eq = a.indexOf('=');
+      opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
     }
     return opts;
   }

@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -75,6 +77,9 @@ public final class Courant implements Extension {
   private final ClusterSharding sharding;
   private final Partitioner partitioner = new Partitioner();
   private final Map<String, TopicRoute> topics = new ConcurrentHashMap<>();
+  /** Partitions' sharding references by topic id (index = partition), see {@link #partitionRef}. */
+  private final Map<UUID, AtomicReferenceArray<EntityRef<Partition.Command>>> partitionRefs = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_TOPIC_REFS = 100_000;
 
   private Courant(ActorSystem<?> system) {
     this.system = system;
@@ -511,8 +516,29 @@ public final class Courant implements Extension {
         throw new UnknownTopicOrPartitionException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + tp.partition()
             + " of topic '" + t.name() + "' does not exist: it has partitions 0 to " + (t.partitions() - 1));
       }
-      return sharding.entityRefFor(Partition.ENTITY_KEY, Partition.entityId(t.topicId(), tp.partition()));
+      return partitionRef(t, tp.partition());
     });
+  }
+
+  /**
+   * The sharding reference of a partition, made once and reused: making one builds the entity id
+   * string and URL-encodes it, which showed in the profile of the produce and fetch paths.
+   */
+  private EntityRef<Partition.Command> partitionRef(TopicDescription t, int partition) {
+    AtomicReferenceArray<EntityRef<Partition.Command>> refs = partitionRefs.get(t.topicId());
+    if (refs == null || refs.length() <= partition) {
+      if (partitionRefs.size() >= MAX_CACHED_TOPIC_REFS) {
+        partitionRefs.clear(); // topics created and deleted over and over: start again rather than grow
+      }
+      refs = partitionRefs.compute(t.topicId(), (id, old) -> old != null && old.length() > partition ? old
+          : new AtomicReferenceArray<>(Math.max(t.partitions(), partition + 1)));
+    }
+    EntityRef<Partition.Command> ref = refs.get(partition);
+    if (ref == null) {
+      ref = sharding.entityRefFor(Partition.ENTITY_KEY, Partition.entityId(t.topicId(), partition));
+      refs.set(partition, ref);
+    }
+    return ref;
   }
 
   /**
