@@ -76,7 +76,8 @@ public final class SessionWindowedKStream<K, V> {
     KStream<K, V> in = grouped.input(store);
     String name = graph.newName("KSTREAM-SESSION-AGGREGATE");
     graph.addProcessor(name, Aggregations.session(store, windows, fn, merger), in.node);
-    long keep = Math.max(windows.inactivityGapMs() + windows.graceMs(), materialized.retentionMs());
+    // a record within grace may still merge a session that ended one gap before it
+    long keep = Math.max(2 * windows.inactivityGapMs() + windows.graceMs(), materialized.retentionMs());
     graph.addStore(new StoreSpec(store, StoreSpec.Type.SESSION, ks, materialized.valueSerde(), 0, keep, false), name);
     ValueGetterSupplier<Windowed<K>, VA> getter = new ValueGetterSupplier<>(java.util.Set.of(store), ctx -> {
       SessionStore<K, VA> s = ctx.getStateStore(store);

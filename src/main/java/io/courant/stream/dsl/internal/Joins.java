@@ -143,9 +143,9 @@ public final class Joins {
     @SuppressWarnings({"unchecked", "rawtypes"})
     ValueJoiner<Object, Object, VR> j = (ValueJoiner) joiner;
     Side<K, Object, Object, VR> leftSide = new Side<>(thisStore, otherStore, thisPending, otherPending, w.beforeMs(), w.afterMs(),
-        w.graceMs(), j::apply, (b, a) -> j.apply(null, b), leftOuter, rightOuter);
+        w.graceMs(), j::apply, (b, a) -> j.apply(null, b), leftOuter, rightOuter, true);
     Side<K, Object, Object, VR> rightSide = new Side<>(otherStore, thisStore, otherPending, thisPending, w.afterMs(), w.beforeMs(),
-        w.graceMs(), (b, a) -> j.apply(a, b), (a, b) -> j.apply(a, null), rightOuter, leftOuter);
+        w.graceMs(), (b, a) -> j.apply(a, b), (a, b) -> j.apply(a, null), rightOuter, leftOuter, false);
     g.addProcessor(l, leftSide.supplier(), leftNode);
     g.addProcessor(r, rightSide.supplier(), rightNode);
     g.addStore(new StoreSpec(thisStore, StoreSpec.Type.WINDOW, ks, vs, 0, retention, true), l, r);
@@ -165,7 +165,7 @@ public final class Joins {
    */
   private record Side<K, A, B, VR>(String own, String other, String ownPending, String otherPending, long before, long after, long grace,
       java.util.function.BiFunction<A, B, VR> join, java.util.function.BiFunction<B, A, VR> otherAlone, boolean ownOuter,
-      boolean otherOuter) {
+      boolean otherOuter, boolean isLeft) {
     @SuppressWarnings("unchecked")
     ProcessorSupplier<K, A, K, VR> supplier() {
       return Lambda.keyed((r, c) -> {
@@ -199,6 +199,9 @@ public final class Joins {
     /** Unmatched records whose window closed, oldest first, joined with null. */
     @SuppressWarnings("unchecked")
     private void emitExpired(StreamTask.Context c, long now) {
+      if (!isLeft) {
+        emitOther(c, now);
+      }
       if (ownOuter) {
         MemoryStore.Windows<K, A> pending = (MemoryStore.Windows<K, A>) (Object) c.getStateStore(ownPending);
         for (Map.Entry<Bytes, MemoryStore.Entry> e : pending.entriesBefore(now - after - grace)) {
@@ -206,6 +209,13 @@ public final class Joins {
           c.forward(new Record<>((K) e.getValue().key(), join.apply((A) e.getValue().value(), null), e.getValue().t1()));
         }
       }
+      if (isLeft) {
+        emitOther(c, now);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emitOther(StreamTask.Context c, long now) {
       if (otherOuter) {
         MemoryStore.Windows<K, B> pending = (MemoryStore.Windows<K, B>) (Object) c.getStateStore(otherPending);
         for (Map.Entry<Bytes, MemoryStore.Entry> e : pending.entriesBefore(now - before - grace)) {
@@ -244,6 +254,10 @@ public final class Joins {
       byte[] keyBytes = c.resolve(leftKeySerde, true).serializer().serialize(subscriptionTopic, r.key());
       if (oldFk != null && !oldFk.equals(newFk)) {
         c.forward(new Record<>(oldFk, message(UNSUBSCRIBE, 0, keyBytes), r.timestamp()), subscriptionSinkName(prefix));
+        if (!left && newFk != null) {
+          // the old result is void; the new foreign key's answer brings the new one, if that key has an entry
+          c.forward(new Record<>(r.key(), new Change<>(null, null), r.timestamp()), direct);
+        }
       }
       if (newFk != null) {
         long hash = hash(c.resolve(leftValueSerde, false).serializer().serialize(subscriptionTopic, n));
@@ -288,6 +302,9 @@ public final class Joins {
         }
         subs.put(subKey, ByteBuffer.allocate(8).putLong(hash).array());
         VO value = getter.apply(r.key());
+        if (value == null && !left) {
+          return; // an inner join has nothing to say about a key without an entry
+        }
         byte[] vb = c.resolve(rightValueSerde, false).serializer().serialize(responseTopic, value);
         c.forward(new Record<>(leftKey, response(hash, vb), r.timestamp()));
       }
