@@ -1,7 +1,7 @@
 package io.courant.stream.dsl;
 
 import io.courant.log.Header;
-import io.courant.stream.dsl.internal.ChangeLog;
+import io.courant.stream.dsl.internal.ConfigTaskEnv;
 import io.courant.stream.dsl.internal.GraphBuilder;
 import io.courant.stream.dsl.internal.MemoryStore;
 import io.courant.stream.dsl.internal.StoreSpec;
@@ -43,8 +43,7 @@ public final class TopologyTestDriver implements AutoCloseable {
   private final StreamsMetricsImpl metrics = new StreamsMetricsImpl();
   private final Map<String, StreamTask> taskByTopic = new HashMap<>();
   private final Map<String, StreamTask> tasks = new LinkedHashMap<>();
-  private final Map<String, StateStore> globalStores = new HashMap<>();
-  private final Map<String, MemoryStore> globalByTopic = new HashMap<>();
+  private Env env;
   private final Map<String, Queue<TestRecord<byte[], byte[]>>> outputs = new HashMap<>();
   private final Map<String, Long> nextOffset = new HashMap<>();
   private final ArrayDeque<Object[]> internalQueue = new ArrayDeque<>();
@@ -66,27 +65,13 @@ public final class TopologyTestDriver implements AutoCloseable {
     this.graph = topology.graph;
     this.start = initialWallClockTime;
     this.wallClock = initialWallClockTime.toEpochMilli();
-    TaskEnv env = new Env();
-    for (GraphBuilder.GlobalSpec g : graph.globals().values()) {
-      MemoryStore s = MemoryStore.create(StoreSpec.keyValue(g.storeName(), g.keySerde(), g.valueSerde()),
-          serde(g.keySerde(), config.defaultKeySerde(), g.storeName()), serde(g.valueSerde(), config.defaultValueSerde(), g.storeName()),
-          ChangeLog.NONE, () -> 0L);
-      globalStores.put(g.storeName(), s);
-      globalByTopic.put(g.topic(), s);
-    }
+    this.env = new Env();
     for (SubTopology sub : graph.subTopologies(config.applicationId())) {
       StreamTask task = new StreamTask(graph, sub, 0, env);
       tasks.put(task.id(), task);
       sub.sourceTopics().keySet().forEach(t -> taskByTopic.put(t, task));
     }
     tasks.values().forEach(StreamTask::init);
-  }
-
-  private static Serde<?> serde(Serde<?> given, Serde<?> dflt, String store) {
-    if (given == null && dflt == null) {
-      throw new IllegalStateException("no serde for global store '" + store + "': give one (Consumed.with) or set the default serdes");
-    }
-    return given != null ? given : dflt;
   }
 
   /** An input topic whose records start at the driver's initial wall-clock time and do not advance. */
@@ -97,9 +82,9 @@ public final class TopologyTestDriver implements AutoCloseable {
   /** An input topic whose records start at {@code startTimestamp} and advance by {@code autoAdvance} each. */
   public <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
       Instant startTimestamp, Duration autoAdvance) {
-    if (!taskByTopic.containsKey(topic) && !globalByTopic.containsKey(topic)) {
+    if (!taskByTopic.containsKey(topic) && env.globalStoreOf(topic) == null) {
       throw new IllegalArgumentException("the topology does not read topic '" + topic + "'; it reads " + taskByTopic.keySet()
-          + " and global " + globalByTopic.keySet());
+          + " and global tables' topics");
     }
     return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, startTimestamp, autoAdvance);
   }
@@ -111,19 +96,12 @@ public final class TopologyTestDriver implements AutoCloseable {
 
   void pipe(String topic, byte[] key, byte[] value, long timestamp, List<Header> headers) {
     long offset = nextOffset.merge(topic, 1L, Long::sum) - 1;
-    MemoryStore global = globalByTopic.get(topic);
-    if (global != null) {
-      updateGlobal(global, topic, key, value);
+    if (env.globalStoreOf(topic) != null) {
+      env.updateGlobal(topic, key, value);
       return;
     }
     internalQueue.add(new Object[] {topic, offset, timestamp, key, value, headers});
     drain();
-  }
-
-  private static void updateGlobal(MemoryStore global, String topic, byte[] key, byte[] value) {
-    if (key != null) {
-      global.restore(key, value); // a null value deletes
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -182,7 +160,7 @@ public final class TopologyTestDriver implements AutoCloseable {
   }
 
   private StateStore store(String name, Class<?> type) {
-    StateStore s = globalStores.get(name);
+    StateStore s = env.globalStores().get(name);
     for (StreamTask t : tasks.values()) {
       if (s == null) {
         s = t.store(name);
@@ -211,25 +189,9 @@ public final class TopologyTestDriver implements AutoCloseable {
     tasks.values().forEach(StreamTask::close);
   }
 
-  private final class Env implements TaskEnv {
-    @Override
-    public String applicationId() {
-      return config.applicationId();
-    }
-
-    @Override
-    public Serde<?> defaultKeySerde() {
-      return config.defaultKeySerde();
-    }
-
-    @Override
-    public Serde<?> defaultValueSerde() {
-      return config.defaultValueSerde();
-    }
-
-    @Override
-    public TimestampExtractor defaultTimestampExtractor() {
-      return config.defaultTimestampExtractor();
+  private final class Env extends ConfigTaskEnv {
+    Env() {
+      super(config, metrics, graph);
     }
 
     @Override
@@ -244,18 +206,8 @@ public final class TopologyTestDriver implements AutoCloseable {
     }
 
     @Override
-    public StreamsMetricsImpl metrics() {
-      return metrics;
-    }
-
-    @Override
     public long wallClockMs() {
       return wallClock;
-    }
-
-    @Override
-    public Map<String, StateStore> globalStores() {
-      return globalStores;
     }
   }
 }

@@ -65,10 +65,9 @@ public final class StreamThread extends Thread {
   private final Map<String, StreamTask> tasks = new LinkedHashMap<>();
   private final Set<StreamTask> dirty = new HashSet<>();
   private final List<ProducerRecord> outputs = new ArrayList<>();
-  private final Map<String, StateStore> globalStores = new HashMap<>();
-  private final Map<String, MemoryStore> globalByTopic = new HashMap<>();
-  private final TaskEnv env = new Env();
+  private final Env env;
   private volatile boolean running = true;
+  private boolean failed;
   private CourantConsumer consumer;
   private CourantConsumer globalConsumer;
   private long lastCommit = System.nanoTime();
@@ -86,6 +85,7 @@ public final class StreamThread extends Thread {
     this.owner = owner;
     this.listener = listener;
     subs.forEach(s -> s.sourceTopics().keySet().forEach(t -> subByTopic.put(t, s)));
+    this.env = new Env();
   }
 
   /** Asks the loop to commit what it processed and stop. */
@@ -127,6 +127,11 @@ public final class StreamThread extends Thread {
       }
       commit();
     } catch (Throwable e) {
+      // what was processed since the last commit is dropped with its input position: the record that failed may have
+      // left partial effects, so nothing more may be committed (closing the consumer below calls onPartitionsRevoked)
+      failed = true;
+      outputs.clear();
+      dirty.clear();
       listener.failed(e);
     } finally {
       tasks.values().forEach(StreamTask::close);
@@ -150,18 +155,12 @@ public final class StreamThread extends Thread {
 
   // ---- global tables: a full copy on every instance, read from the beginning at start
 
-  @SuppressWarnings("unchecked")
   private void startGlobalTables() {
     if (graph.globals().isEmpty()) {
       return;
     }
     List<TopicPartition> all = new ArrayList<>();
     for (GraphBuilder.GlobalSpec g : graph.globals().values()) {
-      MemoryStore s = MemoryStore.create(StoreSpec.keyValue(g.storeName(), g.keySerde(), g.valueSerde()),
-          resolve(g.keySerde(), config.defaultKeySerde(), g.storeName()), resolve(g.valueSerde(), config.defaultValueSerde(), g.storeName()),
-          ChangeLog.NONE, () -> 0L);
-      globalStores.put(g.storeName(), s);
-      globalByTopic.put(g.topic(), s);
       int n = courant.describeTopic(g.topic()).toCompletableFuture().join().partitions();
       for (int p = 0; p < n; p++) {
         all.add(new TopicPartition(g.topic(), p));
@@ -182,17 +181,8 @@ public final class StreamThread extends Thread {
       return;
     }
     for (ConsumerRecord r : globalConsumer.poll(timeout)) {
-      if (r.key() != null) {
-        globalByTopic.get(r.topic()).restore(r.key(), r.value());
-      }
+      env.updateGlobal(r.topic(), r.key(), r.value());
     }
-  }
-
-  private static Serde<?> resolve(Serde<?> given, Serde<?> dflt, String store) {
-    if (given == null && dflt == null) {
-      throw new IllegalStateException("no serde for global store '" + store + "': give one (Consumed.with) or set the default serdes");
-    }
-    return given != null ? given : dflt;
   }
 
   // ---- tasks
@@ -274,6 +264,9 @@ public final class StreamThread extends Thread {
 
   /** Outputs first, then each task's changes with its offsets, then the group's offsets. */
   private void commit() {
+    if (failed) {
+      return;
+    }
     lastCommit = System.nanoTime();
     for (StreamTask t : tasks.values()) {
       if (t.hasChanges()) {
@@ -320,25 +313,9 @@ public final class StreamThread extends Thread {
     }
   }
 
-  private final class Env implements TaskEnv {
-    @Override
-    public String applicationId() {
-      return config.applicationId();
-    }
-
-    @Override
-    public Serde<?> defaultKeySerde() {
-      return config.defaultKeySerde();
-    }
-
-    @Override
-    public Serde<?> defaultValueSerde() {
-      return config.defaultValueSerde();
-    }
-
-    @Override
-    public TimestampExtractor defaultTimestampExtractor() {
-      return config.defaultTimestampExtractor();
+  private final class Env extends ConfigTaskEnv {
+    Env() {
+      super(config, metrics, graph);
     }
 
     @Override
@@ -347,18 +324,8 @@ public final class StreamThread extends Thread {
     }
 
     @Override
-    public StreamsMetricsImpl metrics() {
-      return metrics;
-    }
-
-    @Override
     public long wallClockMs() {
       return System.currentTimeMillis();
-    }
-
-    @Override
-    public Map<String, StateStore> globalStores() {
-      return globalStores;
     }
   }
 }
