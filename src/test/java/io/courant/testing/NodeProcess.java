@@ -33,21 +33,12 @@ public final class NodeProcess implements AutoCloseable {
    * address such as {@code pekko://courant@127.0.0.1:25520}), with extra {@code -D} settings.
    */
   public static NodeProcess start(String name, String host, String seedNode, List<String> settings) {
-    return start(name, host, seedNode, settings, "io.courant.node.CourantNode");
-  }
-
-  /**
-   * As {@link #start(String, String, String, List)}, running {@code mainClass} (from the main or
-   * the test classes) with {@code args} instead of the plain node.
-   */
-  public static NodeProcess start(String name, String host, String seedNode, List<String> settings, String mainClass, String... args) {
     Path home = TestCassandra.courantHome();
     int port = TestCassandra.freePorts()[0];
     Path log = home.resolve("target/cluster-test/" + name + ".log");
     try {
       Files.createDirectories(log.getParent());
-      String classpath = home.resolve("target/classes") + java.io.File.pathSeparator + home.resolve("target/test-classes")
-          + java.io.File.pathSeparator
+      String classpath = home.resolve("target/classes") + java.io.File.pathSeparator
           + Files.readString(home.resolve("target/classpath.txt")).strip();
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
@@ -63,8 +54,7 @@ public final class NodeProcess implements AutoCloseable {
           // A loaded test machine can take more than Pekko's 3 s to bind the cluster port.
           "-Dpekko.remote.artery.bind.bind-timeout=30s"));
       command.addAll(settings.stream().map(s -> "-D" + s).toList());
-      command.add(mainClass);
-      command.addAll(List.of(args));
+      command.add("io.courant.node.CourantNode");
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       return new NodeProcess(name, host, port, process, log);
     } catch (IOException e) {
