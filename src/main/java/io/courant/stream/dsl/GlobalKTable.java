@@ -1,0 +1,27 @@
+package io.courant.stream.dsl;
+
+/**
+ * A table with a full copy on every instance, read from all partitions of its topic ({@link
+ * StreamsBuilder#globalTable}); streams join it by any key they compute, without co-partitioning
+ * ({@link KStream#join(GlobalKTable, KeyValueMapper, ValueJoiner)}). Its store is rebuilt from the
+ * topic at start, so it is not event-sourced with the task stores.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class GlobalKTable<K, V> {
+  private final String storeName;
+
+  GlobalKTable(String storeName) {
+    this.storeName = storeName;
+  }
+
+  /** The name of the store holding the table. */
+  public String queryableStoreName() {
+    return storeName;
+  }
+
+  String storeName() {
+    return storeName;
+  }
+}

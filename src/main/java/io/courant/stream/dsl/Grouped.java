@@ -1,0 +1,28 @@
+package io.courant.stream.dsl;
+
+/**
+ * Serdes for {@link KStream#groupBy} / {@link KStream#groupByKey}, and the name of the repartition
+ * topic ({@code <application.id>-<name>-repartition}) when grouping repartitions. Immutable.
+ *
+ * @param name the repartition topic's name part, or null for a generated one
+ * @param keySerde the key serde, or null for the stream's (or the default)
+ * @param valueSerde the value serde, or null for the stream's (or the default)
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public record Grouped<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+  /** These serdes. */
+  public static <K, V> Grouped<K, V> with(Serde<K> keySerde, Serde<V> valueSerde) {
+    return new Grouped<>(null, keySerde, valueSerde);
+  }
+
+  /** A name for the repartition topic. */
+  public static <K, V> Grouped<K, V> as(String name) {
+    return new Grouped<>(name, null, null);
+  }
+
+  /** A copy with this name. */
+  public Grouped<K, V> withName(String name) {
+    return new Grouped<>(name, keySerde, valueSerde);
+  }
+}

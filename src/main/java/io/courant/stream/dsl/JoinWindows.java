@@ -1,0 +1,41 @@
+package io.courant.stream.dsl;
+
+import java.time.Duration;
+
+/**
+ * The window of a stream–stream join: a record at {@code t} joins the other stream's records of
+ * the same key with timestamps in {@code [t - before, t + after]}. Records that found no partner
+ * (left and outer joins) are emitted with a null partner once stream time passes {@code t + after +
+ * grace}; records later than that are dropped and counted. Immutable.
+ *
+ * @param beforeMs how far back the other stream's records may be
+ * @param afterMs how far ahead the other stream's records may be
+ * @param graceMs how long after the window the join still accepts out-of-order records
+ */
+public record JoinWindows(long beforeMs, long afterMs, long graceMs) {
+  public JoinWindows {
+    if (beforeMs < 0 || afterMs < 0 || graceMs < 0) {
+      throw new IllegalArgumentException("join window before, after and grace must be >= 0 ms, not " + beforeMs + ", " + afterMs + ", " + graceMs);
+    }
+  }
+
+  /** Records at most {@code timeDifference} apart join; no out-of-order records after the window. */
+  public static JoinWindows ofTimeDifferenceWithNoGrace(Duration timeDifference) {
+    return new JoinWindows(timeDifference.toMillis(), timeDifference.toMillis(), 0);
+  }
+
+  /** Records at most {@code timeDifference} apart join; out-of-order records accepted for {@code grace}. */
+  public static JoinWindows ofTimeDifferenceAndGrace(Duration timeDifference, Duration grace) {
+    return new JoinWindows(timeDifference.toMillis(), timeDifference.toMillis(), grace.toMillis());
+  }
+
+  /** A copy reaching {@code before} back. */
+  public JoinWindows before(Duration before) {
+    return new JoinWindows(before.toMillis(), afterMs, graceMs);
+  }
+
+  /** A copy reaching {@code after} ahead. */
+  public JoinWindows after(Duration after) {
+    return new JoinWindows(beforeMs, after.toMillis(), graceMs);
+  }
+}

@@ -1,0 +1,11 @@
+package io.courant.stream.dsl;
+
+/**
+ * Maps a key and value to a new result: a new key ({@link KStream#selectKey}, {@link KStream#groupBy}), a new {@link KeyValue} ({@link KStream#map}) or several ({@link KStream#flatMap}).
+ *
+ * @see KStream
+ */
+@FunctionalInterface
+public interface KeyValueMapper<K, V, R> {
+  R apply(K key, V value);
+}

@@ -1,0 +1,19 @@
+package io.courant.stream.dsl;
+
+/**
+ * A key-value state store ({@link Stores#keyValueStoreBuilder}, or behind a {@link KTable} or an
+ * aggregation).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface KeyValueStore<K, V> extends StateStore, ReadOnlyKeyValueStore<K, V> {
+  /** Sets {@code key} to {@code value} (null deletes). */
+  void put(K key, V value);
+
+  /** Sets {@code key} if it has no value; returns the value it had. */
+  V putIfAbsent(K key, V value);
+
+  /** Deletes {@code key}; returns the value it had. */
+  V delete(K key);
+}

@@ -1,0 +1,11 @@
+package io.courant.stream.dsl;
+
+/**
+ * Makes a new {@link Processor} for each task (each partition) that runs it ({@link KStream#process}).
+ *
+ * @see KStream
+ */
+@FunctionalInterface
+public interface ProcessorSupplier<KIn, VIn, KOut, VOut> {
+  Processor<KIn, VIn, KOut, VOut> get();
+}

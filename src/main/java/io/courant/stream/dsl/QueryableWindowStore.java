@@ -1,0 +1,19 @@
+package io.courant.stream.dsl;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Interactive queries of a window store of a running application ({@link
+ * CourantStreams#windowStore}), routed like {@link QueryableKeyValueStore}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface QueryableWindowStore<K, V> {
+  /** The windows of {@code key} starting from {@code timeFrom} to {@code timeTo} inclusive, as (window start, value), oldest first. */
+  CompletionStage<List<KeyValue<Long, V>>> fetch(K key, long timeFrom, long timeTo);
+
+  /** The windows of every key starting from {@code timeFrom} to {@code timeTo} inclusive. */
+  CompletionStage<List<KeyValue<Windowed<K>, V>>> fetchAll(long timeFrom, long timeTo);
+}

@@ -1,0 +1,24 @@
+package io.courant.stream.dsl;
+
+import java.util.List;
+
+/**
+ * Reads of a key-value store. Ranges follow the order of the serialized keys (bytes compared
+ * unsigned), as in Kafka Streams.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface ReadOnlyKeyValueStore<K, V> {
+  /** The value of {@code key}, or null. */
+  V get(K key);
+
+  /** The entries with keys from {@code from} to {@code to}, both inclusive (null: unbounded). */
+  List<KeyValue<K, V>> range(K from, K to);
+
+  /** Every entry. */
+  List<KeyValue<K, V>> all();
+
+  /** The number of entries. */
+  long approximateNumEntries();
+}

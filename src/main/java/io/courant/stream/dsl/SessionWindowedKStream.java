@@ -1,0 +1,89 @@
+package io.courant.stream.dsl;
+
+import io.courant.stream.dsl.internal.AggFn;
+import io.courant.stream.dsl.internal.Aggregations;
+import io.courant.stream.dsl.internal.StoreSpec;
+import io.courant.stream.dsl.internal.ValueGetterSupplier;
+import io.courant.stream.dsl.internal.WindowInfo;
+import java.util.Objects;
+
+/**
+ * A grouped stream windowed by {@link SessionWindows}: aggregations per key and session, into a
+ * session store. When a record merges sessions, the merged-away sessions are emitted as deletes
+ * (null values). Stateful; repartitions first if the key changed upstream; late records are dropped
+ * and counted.
+ *
+ * <pre>{@code
+ * KTable<Windowed<String>, Long> visits = clicks.groupByKey()
+ *     .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMinutes(30), Duration.ofMinutes(1)))
+ *     .count();
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class SessionWindowedKStream<K, V> {
+  private final KGroupedStream<K, V> grouped;
+  private final SessionWindows windows;
+
+  SessionWindowedKStream(KGroupedStream<K, V> grouped, SessionWindows windows) {
+    this.grouped = grouped;
+    this.windows = windows;
+  }
+
+  /** Records per key and session. */
+  public KTable<Windowed<K>, Long> count() {
+    return count(Materialized.with(grouped.keySerde, Serdes.Long()));
+  }
+
+  /** {@link #count()} into a named, queryable session store. */
+  public KTable<Windowed<K>, Long> count(Materialized<K, Long> materialized) {
+    Materialized<K, Long> m = materialized.valueSerde() == null ? materialized.withValueSerde(Serdes.Long()) : materialized;
+    return aggregateWith((k, v, old) -> old == null ? 1L : old + 1, (k, a, b) -> a + b, m);
+  }
+
+  /** Values combined per key and session (merged sessions are combined with the reducer too). */
+  public KTable<Windowed<K>, V> reduce(Reducer<V> reducer) {
+    return reduce(reducer, Materialized.with(grouped.keySerde, grouped.valueSerde));
+  }
+
+  /** {@link #reduce(Reducer)} into a named, queryable session store. */
+  public KTable<Windowed<K>, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
+    Objects.requireNonNull(reducer, "reducer");
+    Materialized<K, V> m = materialized.valueSerde() == null ? materialized.withValueSerde(grouped.valueSerde) : materialized;
+    return aggregateWith((k, v, old) -> old == null ? v : reducer.apply(old, v), (k, a, b) -> reducer.apply(a, b), m);
+  }
+
+  /** Values folded per key and session; {@code merger} combines the aggregates of sessions a record joins. */
+  public <VA> KTable<Windowed<K>, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator,
+      Merger<? super K, VA> merger) {
+    return aggregate(initializer, aggregator, merger, Materialized.with(grouped.keySerde, null));
+  }
+
+  /** {@link #aggregate(Initializer, Aggregator, Merger)} into a named, queryable session store. */
+  public <VA> KTable<Windowed<K>, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator,
+      Merger<? super K, VA> merger, Materialized<K, VA> materialized) {
+    Objects.requireNonNull(initializer, "initializer");
+    Objects.requireNonNull(aggregator, "aggregator");
+    Objects.requireNonNull(merger, "merger");
+    return aggregateWith((k, v, old) -> aggregator.apply(k, v, old == null ? initializer.apply() : old), merger, materialized);
+  }
+
+  private <VA> KTable<Windowed<K>, VA> aggregateWith(AggFn<K, V, VA> fn, Merger<? super K, VA> merger, Materialized<K, VA> materialized) {
+    var graph = grouped.stream.builder.graph;
+    String store = materialized.storeName() != null ? materialized.storeName() : graph.newStoreName("KSTREAM-SESSION-AGGREGATE");
+    Serde<K> ks = materialized.keySerde() != null ? materialized.keySerde() : grouped.keySerde;
+    KStream<K, V> in = grouped.input(store);
+    String name = graph.newName("KSTREAM-SESSION-AGGREGATE");
+    graph.addProcessor(name, Aggregations.session(store, windows, fn, merger), in.node);
+    // a record within grace may still merge a session that ended one gap before it
+    long keep = Math.max(2 * windows.inactivityGapMs() + windows.graceMs(), materialized.retentionMs());
+    graph.addStore(new StoreSpec(store, StoreSpec.Type.SESSION, ks, materialized.valueSerde(), 0, keep, false), name);
+    ValueGetterSupplier<Windowed<K>, VA> getter = new ValueGetterSupplier<>(java.util.Set.of(store), ctx -> {
+      SessionStore<K, VA> s = ctx.getStateStore(store);
+      return w -> s.fetchSession(w.key(), w.window().start(), w.window().end());
+    });
+    return new KTable<>(grouped.stream.builder, name, null, materialized.valueSerde(), getter, materialized.storeName(),
+        new WindowInfo(windows.graceMs(), true, ks));
+  }
+}

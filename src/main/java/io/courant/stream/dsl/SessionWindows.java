@@ -1,0 +1,32 @@
+package io.courant.stream.dsl;
+
+import java.time.Duration;
+
+/**
+ * Sessions: a key's records closer than {@code inactivityGap} to each other form one window
+ * {@code [first, last]}; a record that bridges two sessions merges them (their aggregates are
+ * combined with the {@link Merger}, and the old sessions are replaced by tombstones). Immutable.
+ *
+ * @param inactivityGapMs the gap that ends a session
+ * @param graceMs how long after its end a session still accepts out-of-order records
+ */
+public record SessionWindows(long inactivityGapMs, long graceMs) {
+  public SessionWindows {
+    if (inactivityGapMs <= 0) {
+      throw new IllegalArgumentException("a session's inactivity gap must be > 0 ms, not " + inactivityGapMs);
+    }
+    if (graceMs < 0) {
+      throw new IllegalArgumentException("a grace period must be >= 0 ms, not " + graceMs);
+    }
+  }
+
+  /** No out-of-order records after a session's end. */
+  public static SessionWindows ofInactivityGapWithNoGrace(Duration gap) {
+    return new SessionWindows(gap.toMillis(), 0);
+  }
+
+  /** Out-of-order records accepted until {@code grace} after a session's end. */
+  public static SessionWindows ofInactivityGapAndGrace(Duration gap, Duration grace) {
+    return new SessionWindows(gap.toMillis(), grace.toMillis());
+  }
+}

@@ -1,0 +1,11 @@
+package io.courant.stream.dsl;
+
+/**
+ * A state store of a task: {@link KeyValueStore}, {@link WindowStore} or {@link SessionStore}.
+ * Every change is event-sourced in Cassandra together with the input offsets it came from (see
+ * {@link CourantStreams}).
+ */
+public interface StateStore {
+  /** The store's name. */
+  String name();
+}

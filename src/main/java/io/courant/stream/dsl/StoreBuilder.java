@@ -1,0 +1,26 @@
+package io.courant.stream.dsl;
+
+import io.courant.stream.dsl.internal.StoreSpec;
+
+/**
+ * A state store to add to a topology with {@link StreamsBuilder#addStateStore} and connect to a
+ * {@link KStream#process} processor; made by {@link Stores}.
+ *
+ * @param <T> the store's type
+ */
+public final class StoreBuilder<T extends StateStore> {
+  private final StoreSpec spec;
+
+  StoreBuilder(StoreSpec spec) {
+    this.spec = spec;
+  }
+
+  /** The store's name. */
+  public String name() {
+    return spec.name();
+  }
+
+  StoreSpec spec() {
+    return spec;
+  }
+}

@@ -1,0 +1,33 @@
+package io.courant.stream.dsl;
+
+import io.courant.stream.dsl.internal.StoreSpec;
+import java.time.Duration;
+
+/**
+ * Builders of state stores for {@link KStream#process} processors. Every store is held in memory
+ * by the task that owns it and event-sourced in Cassandra (one store partition per input
+ * partition), so it survives restarts and moves with its partition.
+ *
+ * <pre>{@code
+ * builder.addStateStore(Stores.keyValueStoreBuilder("seen", Serdes.String(), Serdes.Long()));
+ * }</pre>
+ */
+public final class Stores {
+  private Stores() {}
+
+  /** A key-value store. */
+  public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    Materialized.as(name); // validates the name
+    return new StoreBuilder<>(StoreSpec.keyValue(name, keySerde, valueSerde));
+  }
+
+  /** A window store keeping windows of {@code windowSize} for {@code retention}. */
+  public static <K, V> StoreBuilder<WindowStore<K, V>> windowStoreBuilder(String name, Duration retention, Duration windowSize,
+      Serde<K> keySerde, Serde<V> valueSerde) {
+    Materialized.as(name);
+    if (retention.toMillis() < windowSize.toMillis()) {
+      throw new IllegalArgumentException("a window store's retention (" + retention + ") must be at least its window size (" + windowSize + ")");
+    }
+    return new StoreBuilder<>(new StoreSpec(name, StoreSpec.Type.WINDOW, keySerde, valueSerde, windowSize.toMillis(), retention.toMillis(), false));
+  }
+}

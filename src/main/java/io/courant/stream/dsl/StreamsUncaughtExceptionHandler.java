@@ -1,0 +1,19 @@
+package io.courant.stream.dsl;
+
+/**
+ * Decides what a {@link CourantStreams} instance does when its processing thread fails (an
+ * exception from user code, a record that does not deserialize, an output topic that does not
+ * exist, Cassandra unreachable...).
+ */
+@FunctionalInterface
+public interface StreamsUncaughtExceptionHandler {
+  /** The response to a failure. */
+  enum StreamThreadExceptionResponse {
+    /** Start a new thread: its tasks restore from the persisted state and re-read the input after the last applied offsets. */
+    REPLACE_THREAD,
+    /** Close this instance; its state becomes {@link CourantStreams.State#ERROR}. */
+    SHUTDOWN_CLIENT
+  }
+
+  StreamThreadExceptionResponse handle(Throwable exception);
+}

@@ -1,0 +1,25 @@
+package io.courant.stream.dsl;
+
+import io.courant.log.Header;
+import java.util.List;
+
+/**
+ * A record piped into or read from a {@link TopologyTestDriver} topic.
+ *
+ * @param key the key
+ * @param value the value
+ * @param headers the headers
+ * @param timestamp the timestamp (ms)
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public record TestRecord<K, V>(K key, V value, List<Header> headers, long timestamp) {
+  public TestRecord {
+    headers = headers == null ? List.of() : List.copyOf(headers);
+  }
+
+  /** A record without headers. */
+  public TestRecord(K key, V value, long timestamp) {
+    this(key, value, List.of(), timestamp);
+  }
+}

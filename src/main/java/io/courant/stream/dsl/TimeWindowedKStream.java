@@ -1,0 +1,97 @@
+package io.courant.stream.dsl;
+
+import io.courant.stream.dsl.internal.AggFn;
+import io.courant.stream.dsl.internal.Aggregations;
+import io.courant.stream.dsl.internal.StoreSpec;
+import io.courant.stream.dsl.internal.ValueGetterSupplier;
+import io.courant.stream.dsl.internal.WindowInfo;
+import java.util.Objects;
+
+/**
+ * A grouped stream windowed by {@link TimeWindows} or {@link SlidingWindows}: aggregations per key
+ * and window, into a window store. Stateful; repartitions first if the key changed upstream. A
+ * record that arrives after its windows closed (stream time past window end + grace) is dropped and
+ * counted ({@code late-records-dropped-total}, {@code dropped-records-total}).
+ *
+ * <pre>{@code
+ * KTable<Windowed<String>, Long> perMinute = views.groupByKey()
+ *     .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30)))
+ *     .count(Materialized.as("views-per-minute"));
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class TimeWindowedKStream<K, V> {
+  private final KGroupedStream<K, V> grouped;
+  private final TimeWindows windows;
+  private final SlidingWindows sliding;
+
+  TimeWindowedKStream(KGroupedStream<K, V> grouped, TimeWindows windows, SlidingWindows sliding) {
+    this.grouped = grouped;
+    this.windows = windows;
+    this.sliding = sliding;
+  }
+
+  /** Records per key and window. */
+  public KTable<Windowed<K>, Long> count() {
+    return count(Materialized.with(grouped.keySerde, Serdes.Long()));
+  }
+
+  /** {@link #count()} into a named, queryable window store. */
+  public KTable<Windowed<K>, Long> count(Materialized<K, Long> materialized) {
+    Materialized<K, Long> m = materialized.valueSerde() == null ? materialized.withValueSerde(Serdes.Long()) : materialized;
+    return aggregateWith((k, v, old) -> old == null ? 1L : old + 1, m);
+  }
+
+  /** Values combined per key and window. */
+  public KTable<Windowed<K>, V> reduce(Reducer<V> reducer) {
+    return reduce(reducer, Materialized.with(grouped.keySerde, grouped.valueSerde));
+  }
+
+  /** {@link #reduce(Reducer)} into a named, queryable window store. */
+  public KTable<Windowed<K>, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
+    Objects.requireNonNull(reducer, "reducer");
+    Materialized<K, V> m = materialized.valueSerde() == null ? materialized.withValueSerde(grouped.valueSerde) : materialized;
+    return aggregateWith((k, v, old) -> old == null ? v : reducer.apply(old, v), m);
+  }
+
+  /** Values folded per key and window. */
+  public <VA> KTable<Windowed<K>, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator) {
+    return aggregate(initializer, aggregator, Materialized.with(grouped.keySerde, null));
+  }
+
+  /** {@link #aggregate(Initializer, Aggregator)} into a named, queryable window store. */
+  public <VA> KTable<Windowed<K>, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator,
+      Materialized<K, VA> materialized) {
+    Objects.requireNonNull(initializer, "initializer");
+    Objects.requireNonNull(aggregator, "aggregator");
+    return aggregateWith((k, v, old) -> aggregator.apply(k, v, old == null ? initializer.apply() : old), materialized);
+  }
+
+  private <VA> KTable<Windowed<K>, VA> aggregateWith(AggFn<K, V, VA> fn, Materialized<K, VA> materialized) {
+    var graph = grouped.stream.builder.graph;
+    String store = materialized.storeName() != null ? materialized.storeName() : graph.newStoreName("KSTREAM-AGGREGATE");
+    Serde<K> ks = materialized.keySerde() != null ? materialized.keySerde() : grouped.keySerde;
+    KStream<K, V> in = grouped.input(store);
+    String name = graph.newName("KSTREAM-AGGREGATE");
+    long size = windows != null ? windows.sizeMs() : sliding.timeDifferenceMs();
+    long grace = windows != null ? windows.graceMs() : sliding.graceMs();
+    long keepAfterEnd = Math.max(grace, materialized.retentionMs() - size);
+    if (windows != null) {
+      graph.addProcessor(name, Aggregations.timeWindowed(store, windows, fn), in.node);
+      graph.addStore(new StoreSpec(store, StoreSpec.Type.WINDOW, ks, materialized.valueSerde(), size, keepAfterEnd, false), name);
+    } else {
+      String raw = store + "-raw";
+      graph.addProcessor(name, Aggregations.sliding(store, raw, sliding, fn), in.node);
+      graph.addStore(new StoreSpec(store, StoreSpec.Type.WINDOW, ks, materialized.valueSerde(), size, keepAfterEnd, false), name);
+      graph.addStore(new StoreSpec(raw, StoreSpec.Type.WINDOW, ks, grouped.valueSerde, 0, 2 * size + grace, true), name);
+    }
+    ValueGetterSupplier<Windowed<K>, VA> getter = new ValueGetterSupplier<>(java.util.Set.of(store), ctx -> {
+      WindowStore<K, VA> s = ctx.getStateStore(store);
+      return w -> s.fetch(w.key(), w.window().start());
+    });
+    return new KTable<>(grouped.stream.builder, name, null, materialized.valueSerde(), getter, materialized.storeName(),
+        new WindowInfo(grace, windows == null, ks));
+  }
+}

@@ -1,0 +1,16 @@
+package io.courant.stream.dsl;
+
+/**
+ * A time window {@code [start, end)} (for session windows both ends are record timestamps and
+ * inclusive).
+ *
+ * @param start the start, ms
+ * @param end the end, ms
+ */
+public record Window(long start, long end) {
+  public Window {
+    if (end < start) {
+      throw new IllegalArgumentException("a window's end (" + end + ") must not be before its start (" + start + ")");
+    }
+  }
+}

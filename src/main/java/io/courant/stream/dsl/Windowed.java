@@ -1,0 +1,17 @@
+package io.courant.stream.dsl;
+
+/**
+ * The key of a windowed aggregation's result: the record key and its window.
+ *
+ * @param key the record key
+ * @param window the window
+ * @param <K> the key type
+ * @see TimeWindowedKStream
+ * @see SessionWindowedKStream
+ */
+public record Windowed<K>(K key, Window window) {
+  @Override
+  public String toString() {
+    return "[" + key + "@" + window.start() + "/" + window.end() + "]";
+  }
+}

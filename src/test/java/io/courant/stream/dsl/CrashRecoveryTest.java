@@ -1,0 +1,153 @@
+package io.courant.stream.dsl;
+
+import static io.courant.testing.TestNode.await;
+import static io.courant.testing.TestNode.uniqueTopic;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.courant.client.NewTopic;
+import io.courant.client.ProducerRecord;
+import io.courant.examples.WordCountExample;
+import io.courant.log.Partition.Acks;
+import io.courant.testing.Await;
+import io.courant.testing.NodeExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A word count and a windowed count whose instances fail mid-stream (an exception in the topology, between commits:
+ * what it processed since its last commit is lost with it) and are replaced by new instances: the
+ * counts end exactly equal to the input's, nothing lost, nothing counted twice.
+ */
+class CrashRecoveryTest {
+  @RegisterExtension
+  static final NodeExtension node = new NodeExtension();
+
+  private static final int RECORDS = 3000;
+  private static final AtomicInteger CRASH_AFTER = new AtomicInteger();
+
+  @Test
+  void wordCountsAreExactAfterTheApplicationFailsMidStreamAndIsRestarted() {
+    String lines = uniqueTopic("lines");
+    String counts = uniqueTopic("counts");
+    for (String t : List.of(lines, counts)) {
+      await(node.courant().createTopic(new NewTopic(t, 4)));
+    }
+    String app = uniqueTopic("wc-crash");
+    Map<String, Long> words = new TreeMap<>();
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      String line = "w" + (i % 13) + " common";
+      for (String w : line.split(" ")) {
+        words.merge(w, 1L, Long::sum);
+      }
+      batch.add(ProducerRecord.of(lines, "line-" + i, line));
+    }
+    await(node.courant().sendAll(batch, Acks.ALL));
+    CourantStreams view = new CourantStreams(wordCount(lines, counts, false), WordCountExample.props(app), node.system());
+
+    CRASH_AFTER.set(RECORDS / 2);
+    CourantStreams first = new CourantStreams(wordCount(lines, counts, true), WordCountExample.props(app), node.system());
+    first.start();
+    Await.until("the first instance failed", Duration.ofSeconds(120), Duration.ofMillis(100),
+        () -> first.state() == CourantStreams.State.ERROR);
+    long counted = common(view);
+    assertTrue(counted < RECORDS, "failed mid-stream: " + counted + " of " + RECORDS + " lines counted");
+    first.close();
+
+    CourantStreams second = new CourantStreams(wordCount(lines, counts, false), WordCountExample.props(app), node.system());
+    second.start();
+    Await.until("exact word counts after the restart", Duration.ofSeconds(120), Duration.ofMillis(500),
+        () -> words.equals(queriedWords(view)));
+    long reprocessed = second.metrics().get("process-total");
+    assertTrue(reprocessed < RECORDS * 3L, "the second instance resumed where the first one's state ended, it did not start over: "
+        + reprocessed);
+    second.close();
+  }
+
+  @Test
+  void windowedCountsAreExactAfterTheApplicationFailsMidStreamAndIsRestarted() {
+    String views = uniqueTopic("views");
+    await(node.courant().createTopic(new NewTopic(views, 4)));
+    String app = uniqueTopic("views-crash");
+    Map<String, Long> windows = new TreeMap<>();
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      String page = "page-" + (i % 5);
+      long ts = 1_000_000L + (i * 7919L) % 600_000; // out of order, over 10 minutes
+      windows.merge(page + "@" + (ts - ts % 60_000), 1L, Long::sum);
+      batch.add(ProducerRecord.of(views, page, "view").withTimestamp(ts));
+    }
+    await(node.courant().sendAll(batch, Acks.ALL));
+    CourantStreams view = new CourantStreams(windowedCount(views, false), WordCountExample.props(app), node.system());
+
+    CRASH_AFTER.set(RECORDS / 2);
+    CourantStreams first = new CourantStreams(windowedCount(views, true), WordCountExample.props(app), node.system());
+    first.start();
+    Await.until("the first instance failed", Duration.ofSeconds(120), Duration.ofMillis(100),
+        () -> first.state() == CourantStreams.State.ERROR);
+    first.close();
+    long counted = queriedWindows(view).values().stream().mapToLong(Long::longValue).sum();
+    assertTrue(counted < RECORDS, "failed mid-stream: " + counted + " of " + RECORDS + " views counted");
+
+    CourantStreams second = new CourantStreams(windowedCount(views, false), WordCountExample.props(app), node.system());
+    second.start();
+    Await.until("exact windowed counts after the restart", Duration.ofSeconds(120), Duration.ofMillis(500),
+        () -> windows.equals(queriedWindows(view)));
+    second.close();
+  }
+
+  static Topology windowedCount(String views, boolean crashing) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(views, Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> {
+          if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
+            throw new IllegalStateException("failure injected by the test");
+          }
+        })
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)))
+        .count(Materialized.as("views-per-minute"));
+    return builder.build();
+  }
+
+  private static Map<String, Long> queriedWindows(CourantStreams view) {
+    Map<String, Long> out = new TreeMap<>();
+    await(view.<String, Long>windowStore("views-per-minute").fetchAll(0, Long.MAX_VALUE))
+        .forEach(kv -> out.put(kv.key().key() + "@" + kv.key().window().start(), kv.value()));
+    return out;
+  }
+
+  static Topology wordCount(String lines, String counts, boolean crashing) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(lines, Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> {
+          if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
+            throw new IllegalStateException("failure injected by the test");
+          }
+        })
+        .flatMapValues(line -> Arrays.asList(line.split(" ")))
+        .groupBy((key, word) -> word)
+        .count(Materialized.as("word-counts"))
+        .toStream()
+        .to(counts, Produced.with(Serdes.String(), Serdes.Long()));
+    return builder.build();
+  }
+
+  private static long common(CourantStreams view) {
+    Long n = await(view.<String, Long>keyValueStore("word-counts").get("common"));
+    return n == null ? 0 : n;
+  }
+
+  private static Map<String, Long> queriedWords(CourantStreams view) {
+    Map<String, Long> out = new TreeMap<>();
+    await(view.<String, Long>keyValueStore("word-counts").all()).forEach(kv -> out.put(kv.key(), kv.value()));
+    return out;
+  }
+}
