@@ -7,22 +7,14 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code courant cluster}: the cluster's nodes and the partitions each one hosts. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = {"Lists the cluster's nodes and the partitions each hosts.",
         "A partition not asked for since the cluster started is on no node yet: the next request starts it."})
-final class ClusterCommand implements Callable<Integer> {
-  @Mixin
-  NodeOptions node;
-  @Spec
-  CommandSpec spec;
+final class ClusterCommand extends NodeCommand {
 
   @Override
   public Integer call() {
@@ -40,7 +32,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
       }
     }
-    var out = spec.commandLine().getOut();
+    var out = out();
     if (node.json()) {
       ObjectNode json = NodeClient.object();
       ArrayNode nodes = json.putArray("nodes");

@@ -15,15 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code courant consume TOPIC}: prints records as they arrive, through a bridge consumer
@@ -34,14 +31,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = {"Prints a topic's records: partition, offset, timestamp, key and value (json: one object per line).",
         "Starts at the end unless told otherwise; stops after --max-messages, after --timeout without records, or on Ctrl-C."})
-final class ConsumeCommand implements Callable<Integer> {
+final class ConsumeCommand extends NodeCommand {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final long MAX_BYTES_PER_POLL = 4L << 20;
 
-  @Mixin
-  NodeOptions node;
-  @Spec
-  CommandSpec spec;
 
   @Parameters(paramLabel = "TOPIC", description = "The topic to read.")
   String topic;
@@ -71,7 +64,7 @@ final class ConsumeCommand implements Callable<Integer> {
     String timestamp;
   }
 
-  private long printed;
+  private volatile long printed;
 
   @Override
   public Integer call() {
@@ -89,8 +82,16 @@ final class ConsumeCommand implements Callable<Integer> {
         .put("auto.offset.reset", start != null && start.fromBeginning ? "earliest" : "latest").put("enable.auto.commit", false);
     client.post("/consumers/" + NodeClient.segment(groupId), create);
     String instance = "/consumers/" + NodeClient.segment(groupId) + "/instances/" + name;
-    Thread cleanup = new Thread(() -> deleteQuietly(client, instance), "courant-consume-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
+    AtomicBoolean finished = new AtomicBoolean();
+    Runnable finish = () -> {
+      if (finished.compareAndSet(false, true)) {
+        deleteQuietly(client, instance);
+        err().println("Processed a total of " + printed + " messages");
+        err().flush();
+      }
+    };
+    Thread onCtrlC = new Thread(finish, "courant-consume-finish");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       if (group != null) {
         client.post(instance + "/subscription", NodeClient.object().set("topics", NodeClient.JSON.createArrayNode().add(topic)));
@@ -99,14 +100,12 @@ final class ConsumeCommand implements Callable<Integer> {
       }
       poll(client, instance);
     } finally {
-      deleteQuietly(client, instance);
+      finish.run();
       try {
-        Runtime.getRuntime().removeShutdownHook(cleanup);
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
       } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running
+        // Ctrl-C: the hook has run or runs now
       }
-      spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
-      spec.commandLine().getErr().flush();
     }
     return ExitCode.OK;
   }
@@ -156,7 +155,7 @@ final class ConsumeCommand implements Callable<Integer> {
   }
 
   private void poll(NodeClient client, String instance) {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (!node.json()) {
       out.println(String.format("%-9s  %-10s  %-24s  %-16s  ", "PARTITION", "OFFSET", "TIMESTAMP", "KEY") + (printHeaders ? "HEADERS  " : "")
           + "VALUE");

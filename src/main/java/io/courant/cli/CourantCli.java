@@ -54,6 +54,13 @@ public final class CourantCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((e, args2) -> {
+      err.println("Error: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+      err.flush();
+      return ExitCode.USAGE;
+    });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       if (e instanceof CliException c) {
         err.println("Error: " + c.getMessage());

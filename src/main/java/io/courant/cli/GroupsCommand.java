@@ -8,15 +8,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code courant groups list|describe|reset-offsets|delete}, as {@code kafka-consumer-groups} does them. */
 @Command(name = "groups", mixinStandardHelpOptions = true,
@@ -25,20 +21,8 @@ import picocli.CommandLine.Spec;
         GroupsCommand.Delete.class})
 final class GroupsCommand extends CourantCli.Group {
 
-  abstract static class GroupCommand implements Callable<Integer> {
-    @Mixin
-    NodeOptions node;
-    @Spec
-    CommandSpec spec;
-
-    java.io.PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    NodeClient client() {
-      return node.client();
-    }
-
+  /** A groups sub-command: the group's v3 path. */
+  abstract static class GroupCommand extends NodeCommand {
     String groupPath(String group) {
       return client().v3("/consumer-groups/" + NodeClient.segment(group));
     }
@@ -52,16 +36,11 @@ final class GroupsCommand extends CourantCli.Group {
       ArrayNode json = NodeClient.JSON.createArrayNode();
       Table table = new Table("GROUP", "STATE", "ASSIGNOR");
       for (JsonNode g : groups) {
-        json.addObject().put("group", g.path("consumer_group_id").asText()).put("state", g.path("state").asText())
+        json.addObject().put("group", g.path("consumer_group_id").asText()).put("state", kafkaState(g.path("state").asText()))
             .put("assignor", g.path("partition_assignor").asText());
-        table.row(g.path("consumer_group_id").asText(), g.path("state").asText(), blankAsNull(g.path("partition_assignor").asText()));
+        table.row(g.path("consumer_group_id").asText(), kafkaState(g.path("state").asText()), blankAsNull(g.path("partition_assignor").asText()));
       }
-      if (node.json()) {
-        NodeOptions.printJson(out(), json);
-      } else {
-        table.print(out());
-      }
-      return ExitCode.OK;
+      return print(json, table);
     }
   }
 
@@ -82,6 +61,7 @@ final class GroupsCommand extends CourantCli.Group {
     @Override
     public Integer call() {
       JsonNode g = client().get(groupPath(group));
+      String state = kafkaState(g.path("state").asText());
       Map<String, PartitionRow> rows = new TreeMap<>();
       for (JsonNode l : client().get(groupPath(group) + "/lags").path("data")) {
         rows.put(key(l.path("topic_name").asText(), l.path("partition_id").asInt()), new PartitionRow(l.path("topic_name").asText(),
@@ -101,7 +81,7 @@ final class GroupsCommand extends CourantCli.Group {
       List<PartitionRow> sorted = rows.values().stream()
           .sorted(Comparator.comparing(PartitionRow::topic).thenComparingInt(PartitionRow::partition)).toList();
       if (node.json()) {
-        ObjectNode json = NodeClient.object().put("group", group).put("state", g.path("state").asText())
+        ObjectNode json = NodeClient.object().put("group", group).put("state", state)
             .put("assignor", g.path("partition_assignor").asText()).put("members", members.size());
         ArrayNode ps = json.putArray("partitions");
         long total = 0;
@@ -114,8 +94,8 @@ final class GroupsCommand extends CourantCli.Group {
         NodeOptions.printJson(out(), json);
         return ExitCode.OK;
       }
-      out().println(members.isEmpty() ? "Consumer group '" + group + "' has no active members (state " + g.path("state").asText() + ")."
-          : "Consumer group '" + group + "': state " + g.path("state").asText() + ", " + members.size() + " member"
+      out().println(members.isEmpty() ? "Consumer group '" + group + "' has no active members (state " + state + ")."
+          : "Consumer group '" + group + "': state " + state + ", " + members.size() + " member"
               + (members.size() == 1 ? "" : "s") + ", assignor " + g.path("partition_assignor").asText() + ".");
       out().println();
       Table table = new Table("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
@@ -128,7 +108,7 @@ final class GroupsCommand extends CourantCli.Group {
       return client().get(client().v3("/topics/" + NodeClient.segment(topic) + "/partitions/" + partition)).path("latest_offset").asLong();
     }
 
-    private static String key(String topic, int partition) {
+    static String key(String topic, int partition) {
       return topic + "\u0000" + String.format("%010d", partition);
     }
   }
@@ -183,20 +163,16 @@ final class GroupsCommand extends CourantCli.Group {
         body.set("topics", NodeClient.JSON.valueToTree(topics));
       }
       JsonNode result = client().post(groupPath(group) + "/offsets:reset", body);
-      if (node.json()) {
-        ArrayNode json = NodeClient.JSON.createArrayNode();
-        result.path("data").forEach(d -> json.addObject().put("topic", d.path("topic_name").asText())
-            .put("partition", d.path("partition_id").asInt()).put("offset", d.path("offset").asLong()));
-        NodeOptions.printJson(out(), NodeClient.object().put("group", group).set("partitions", json));
-        return ExitCode.OK;
-      }
-      Table table = new Table("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
       Map<String, JsonNode> sorted = new TreeMap<>();
-      result.path("data").forEach(d -> sorted.put(d.path("topic_name").asText() + "\u0000"
-          + String.format("%010d", d.path("partition_id").asInt()), d));
-      sorted.values().forEach(d -> table.row(group, d.path("topic_name").asText(), d.path("partition_id").asInt(), d.path("offset").asLong()));
-      table.print(out());
-      return ExitCode.OK;
+      result.path("data").forEach(d -> sorted.put(Describe.key(d.path("topic_name").asText(), d.path("partition_id").asInt()), d));
+      ArrayNode json = NodeClient.JSON.createArrayNode();
+      Table table = new Table("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
+      sorted.values().forEach(d -> {
+        json.addObject().put("topic", d.path("topic_name").asText()).put("partition", d.path("partition_id").asInt())
+            .put("offset", d.path("offset").asLong());
+        table.row(group, d.path("topic_name").asText(), d.path("partition_id").asInt(), d.path("offset").asLong());
+      });
+      return print(NodeClient.object().put("group", group).set("partitions", json), table);
     }
   }
 
@@ -209,13 +185,19 @@ final class GroupsCommand extends CourantCli.Group {
     @Override
     public Integer call() {
       client().delete(groupPath(group));
-      if (node.json()) {
-        NodeOptions.printJson(out(), NodeClient.object().put("group", group).put("deleted", true));
-      } else {
-        out().println("Deleted consumer group '" + group + "'.");
-      }
-      return ExitCode.OK;
+      return print(NodeClient.object().put("group", group).put("deleted", true), "Deleted consumer group '" + group + "'.");
     }
+  }
+
+  /** A group state as Kafka names it: EMPTY → Empty, PREPARING_REBALANCE → PreparingRebalance. */
+  static String kafkaState(String state) {
+    StringBuilder b = new StringBuilder();
+    for (String word : state.toLowerCase(java.util.Locale.ROOT).split("_")) {
+      if (!word.isEmpty()) {
+        b.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+      }
+    }
+    return b.toString();
   }
 
   private static String blankAsNull(String s) {

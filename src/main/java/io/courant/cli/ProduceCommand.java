@@ -17,19 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code courant produce TOPIC}: one record per line of standard input or of a file, sent in
@@ -41,14 +37,10 @@ import picocli.CommandLine.Spec;
     description = {"Produces one record per line of standard input, or of --file.",
         "Keyed lines with --parse-key (key<separator>value); headers with --header; partition by key (Kafka's murmur2) unless",
         "--partition. Lines typed at a terminal are sent as they come; a file shows a progress bar with rate and ETA."})
-final class ProduceCommand implements Callable<Integer> {
+final class ProduceCommand extends NodeCommand {
   /** Raw bytes per request: Base64 makes them 4/3 larger, under the node's 8 MiB request limit. */
   private static final long MAX_REQUEST_BYTES = 4L << 20;
 
-  @Mixin
-  NodeOptions node;
-  @Spec
-  CommandSpec spec;
   @ParentCommand
   CourantCli root;
 
@@ -125,12 +117,12 @@ final class ProduceCommand implements Callable<Integer> {
     PrintStream err = new PrintStream(new java.io.OutputStream() {
       @Override
       public void write(int b) {
-        spec.commandLine().getErr().write(b);
+        err().write(b);
       }
 
       @Override
       public void flush() {
-        spec.commandLine().getErr().flush();
+        err().flush();
       }
     }, true, StandardCharsets.UTF_8);
     return new ProgressBarBuilder().setTaskName("Producing").setInitialMax(lines).setUnit(" rec", 1).showSpeed()
@@ -208,7 +200,7 @@ final class ProduceCommand implements Callable<Integer> {
 
   private void report(Duration took) {
     double seconds = Math.max(took.toNanos() / 1e9, 1e-9);
-    var out = spec.commandLine().getOut();
+    var out = out();
     if (node.json()) {
       ObjectNode json = NodeClient.object().put("topic", topic).put("records", sent).put("seconds", Math.round(seconds * 1000) / 1000.0);
       ArrayNode ps = json.putArray("partitions");

@@ -7,14 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code courant topics list|create|describe|alter|delete}: topic administration through the v3 admin API. */
 @Command(name = "topics", mixinStandardHelpOptions = true, description = "List, create, describe, alter and delete topics.",
@@ -22,21 +18,8 @@ import picocli.CommandLine.Spec;
         TopicsCommand.Alter.class, TopicsCommand.Delete.class})
 final class TopicsCommand extends CourantCli.Group {
 
-  /** What every topics sub-command has: the node, the output and the spec (for out and usage errors). */
-  abstract static class TopicCommand implements Callable<Integer> {
-    @Mixin
-    NodeOptions node;
-    @Spec
-    CommandSpec spec;
-
-    java.io.PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    NodeClient client() {
-      return node.client();
-    }
-
+  /** A topics sub-command: the topic's v3 path. */
+  abstract static class TopicCommand extends NodeCommand {
     String topicPath(String topic) {
       return client().v3("/topics/" + NodeClient.segment(topic));
     }
@@ -54,12 +37,7 @@ final class TopicsCommand extends CourantCli.Group {
             .put("topic_id", t.path("topic_id").asText());
         table.row(t.path("topic_name").asText(), t.path("partitions_count").asInt(), t.path("topic_id").asText());
       }
-      if (node.json()) {
-        NodeOptions.printJson(out(), json);
-      } else {
-        table.print(out());
-      }
-      return ExitCode.OK;
+      return print(json, table);
     }
   }
 
@@ -67,9 +45,9 @@ final class TopicsCommand extends CourantCli.Group {
   static final class Create extends TopicCommand {
     @Parameters(paramLabel = "TOPIC", description = "The topic's name: [a-zA-Z0-9._-], 1 to 249 characters.")
     String topic;
-    @Option(names = {"-p", "--partitions"}, defaultValue = "1", description = "Number of partitions (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-p", "--partitions"}, paramLabel = "N", defaultValue = "1", description = "Number of partitions (default ${DEFAULT-VALUE}).")
     int partitions;
-    @Option(names = "--replication-factor", defaultValue = "1",
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
         description = "Checked (>= 1); Cassandra's keyspace replication decides (default ${DEFAULT-VALUE}).")
     int replicationFactor;
     @Option(names = {"-c", "--config"}, paramLabel = "NAME=VALUE", description = "A topic config, e.g. retention.ms=86400000 (repeatable).")
@@ -94,14 +72,10 @@ final class TopicsCommand extends CourantCli.Group {
         existed = true;
         created = client().get(topicPath(topic));
       }
-      if (node.json()) {
-        NodeOptions.printJson(out(), NodeClient.object().put("name", topic).put("partitions", created.path("partitions_count").asInt())
-            .put("topic_id", created.path("topic_id").asText()).put("created", !existed));
-      } else {
-        out().println(existed ? "Topic '" + topic + "' already exists (" + created.path("partitions_count").asInt() + " partitions)."
-            : "Created topic '" + topic + "' with " + partitions + (partitions == 1 ? " partition." : " partitions."));
-      }
-      return ExitCode.OK;
+      return print(NodeClient.object().put("name", topic).put("partitions", created.path("partitions_count").asInt())
+          .put("topic_id", created.path("topic_id").asText()).put("created", !existed),
+          existed ? "Topic '" + topic + "' already exists (" + created.path("partitions_count").asInt() + " partitions)."
+              : "Created topic '" + topic + "' with " + partitions + (partitions == 1 ? " partition." : " partitions."));
     }
   }
 
@@ -169,7 +143,7 @@ final class TopicsCommand extends CourantCli.Group {
   static final class Alter extends TopicCommand {
     @Parameters(paramLabel = "TOPIC")
     String topic;
-    @Option(names = {"-p", "--partitions"}, description = "The new number of partitions (more than now: partitions only grow).")
+    @Option(names = {"-p", "--partitions"}, paramLabel = "N", description = "The new number of partitions (more than now: partitions only grow).")
     Integer partitions;
     @Option(names = {"-c", "--config"}, paramLabel = "NAME=VALUE", description = "Sets a topic config (repeatable).")
     Map<String, String> configs = new LinkedHashMap<>();
@@ -198,16 +172,11 @@ final class TopicsCommand extends CourantCli.Group {
         client().patch(topicPath(topic), NodeClient.object().put("partitions_count", partitions));
       }
       int after = partitions == null ? now : partitions;
-      if (node.json()) {
-        ObjectNode json = NodeClient.object().put("name", topic).put("partitions", after);
-        json.set("set_configs", NodeClient.JSON.valueToTree(configs));
-        json.set("deleted_configs", NodeClient.JSON.valueToTree(deleteConfigs));
-        NodeOptions.printJson(out(), json);
-      } else {
-        out().println("Altered topic '" + topic + "': " + after + " partitions" + (configs.isEmpty() ? "" : ", set " + configs)
-            + (deleteConfigs.isEmpty() ? "" : ", removed " + deleteConfigs) + ".");
-      }
-      return ExitCode.OK;
+      ObjectNode json = NodeClient.object().put("name", topic).put("partitions", after);
+      json.set("set_configs", NodeClient.JSON.valueToTree(configs));
+      json.set("deleted_configs", NodeClient.JSON.valueToTree(deleteConfigs));
+      return print(json, "Altered topic '" + topic + "': " + after + " partitions" + (configs.isEmpty() ? "" : ", set " + configs)
+          + (deleteConfigs.isEmpty() ? "" : ", removed " + deleteConfigs) + ".");
     }
   }
 
@@ -229,12 +198,8 @@ final class TopicsCommand extends CourantCli.Group {
         }
         deleted = false;
       }
-      if (node.json()) {
-        NodeOptions.printJson(out(), NodeClient.object().put("name", topic).put("deleted", deleted));
-      } else {
-        out().println(deleted ? "Deleted topic '" + topic + "'." : "Topic '" + topic + "' does not exist.");
-      }
-      return ExitCode.OK;
+      return print(NodeClient.object().put("name", topic).put("deleted", deleted),
+          deleted ? "Deleted topic '" + topic + "'." : "Topic '" + topic + "' does not exist.");
     }
   }
 }

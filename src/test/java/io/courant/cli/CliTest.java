@@ -74,11 +74,22 @@ class CliTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--server");
     all.add(server());
+    return execute(stdin, all.toArray(String[]::new));
+  }
+
+  /** Runs a command as given: no --server added, no standard input. */
+  static Run runWithoutServer(String... args) {
+    return execute("", args);
+  }
+
+  private static Run execute(String stdin, String[] args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = CourantCli.run(all.toArray(String[]::new), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+    int code = CourantCli.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out),
+        new PrintWriter(err));
+    Run run = new Run(code, out.toString(), err.toString());
+    System.out.println("$ courant " + String.join(" ", args) + "\n" + run);   // the test's output file shows each command
+    return run;
   }
 
   static Run run(String... args) {
@@ -138,6 +149,7 @@ class CliTest {
     Run missing = run("topics", "create");
     assertEquals(ExitCode.USAGE, missing.code(), missing.toString());
     assertTrue(missing.err().contains("Missing required parameter: 'TOPIC'"), missing.err());
+    assertTrue(missing.err().contains("Try 'courant topics create --help'"), missing.err());
 
     Run notANumber = run("topics", "create", "x", "--partitions", "many");
     assertEquals(ExitCode.USAGE, notANumber.code());
@@ -169,7 +181,7 @@ class CliTest {
     assertEquals(ExitCode.USAGE, badTime.code());
     assertTrue(badTime.err().contains("ISO-8601"), badTime.err());
 
-    Run noSub = run("groups");
+    Run noSub = runWithoutServer("groups");
     assertEquals(ExitCode.USAGE, noSub.code());
     assertTrue(noSub.err().contains("list, describe, reset-offsets, delete"), noSub.err());
 
@@ -184,11 +196,9 @@ class CliTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    StringWriter err = new StringWriter();
-    int code = CourantCli.run(new String[] {"cluster", "--server", "127.0.0.1:" + closed}, new ByteArrayInputStream(new byte[0]),
-        new PrintWriter(new StringWriter()), new PrintWriter(err));
-    assertEquals(ExitCode.UNREACHABLE, code);
-    assertTrue(err.toString().contains("cannot reach a Courant node at http://127.0.0.1:" + closed), err.toString());
+    Run r = runWithoutServer("cluster", "--server", "127.0.0.1:" + closed);
+    assertEquals(ExitCode.UNREACHABLE, r.code(), r.toString());
+    assertTrue(r.err().contains("cannot reach a Courant node at http://127.0.0.1:" + closed), r.err());
   }
 
   @Test
@@ -265,7 +275,8 @@ class CliTest {
     String topic = TestNode.uniqueTopic("cli-groups");
     String group = "cli-group-" + topic;
     ok("topics", "create", topic, "--partitions", "2");
-    okWithInput(IntStream.range(0, 10).mapToObj(i -> "r" + i).collect(Collectors.joining("\n")), "produce", topic);
+    okWithInput(IntStream.range(0, 10).mapToObj(i -> "k" + i + ":r" + i).collect(Collectors.joining("\n")), "produce", topic,
+        "--parse-key", "--key-separator", ":");   // keyed: both partitions get records
 
     List<JsonNode> read = ok("consume", topic, "--group", group, "--from-beginning", "--max-messages", "10", "-o", "json")
         .jsonLines();
@@ -287,7 +298,7 @@ class CliTest {
     okWithInput("late-1\nlate-2\nlate-3\n", "produce", topic);
     assertEquals(3, ok("groups", "describe", group, "-o", "json").json().get("total_lag").asLong());
     Run table = ok("groups", "describe", group);
-    assertTrue(table.out().contains("has no active members"), table.out());
+    assertTrue(table.out().contains("has no active members (state Empty)"), table.out());
     assertTrue(table.out().contains("CURRENT-OFFSET  LOG-END-OFFSET  LAG"), table.out());
 
     JsonNode reset = ok("groups", "reset-offsets", group, "--topic", topic, "--to-earliest", "-o", "json").json();
