@@ -129,7 +129,7 @@ final class NodeClient {
     } catch (ConnectException | UnresolvedAddressException e) {
       throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage());
     } catch (IOException e) {
-      throw unreachable(e.toString());
+      throw unreachable("no HTTP answer: " + e.getMessage() + "; is this the node's HTTP port (8080 by default), not its Kafka port?");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCode.SERVER_ERROR, "interrupted while waiting for " + base);

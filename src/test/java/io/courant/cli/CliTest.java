@@ -265,6 +265,13 @@ class CliTest {
     assertTrue(refused.err().contains("line 3") && refused.err().contains("nothing was sent"), refused.err());
     assertEquals(5000, endOffsets(topic), "a refused file writes nothing");
 
+    Run midway = runWithInput("a\tb\nc\td\nno separator\n", "produce", topic, "--parse-key", "--batch-size", "1");
+    assertEquals(ExitCode.USAGE, midway.code(), midway.toString());
+    assertTrue(midway.err().contains("line 3 has no key separator '\\t'") && midway.err().contains("2 records before it were sent"),
+        midway.err());
+    assertEquals(5002, endOffsets(topic), "from standard input, the batches before the bad line are written");
+    assertEquals(ExitCode.NOT_FOUND, runWithInput("x\n", "produce", "no-such-" + topic).code());
+
     Run plain = okWithInput("one\ntwo\n", "produce", topic, "--partition", "3", "-o", "json");
     assertEquals(2, plain.json().get("partitions").get(0).get("records").asLong());
     assertEquals(3, plain.json().get("partitions").get(0).get("partition").asInt());
