@@ -37,8 +37,8 @@ final class GroupsCommand extends CourantCli.Group {
       Table table = new Table("GROUP", "STATE", "ASSIGNOR");
       for (JsonNode g : groups) {
         json.addObject().put("group", g.path("consumer_group_id").asText()).put("state", kafkaState(g.path("state").asText()))
-            .put("assignor", g.path("partition_assignor").asText());
-        table.row(g.path("consumer_group_id").asText(), kafkaState(g.path("state").asText()), blankAsNull(g.path("partition_assignor").asText()));
+            .put("assignor", text(g.path("partition_assignor")));
+        table.row(g.path("consumer_group_id").asText(), kafkaState(g.path("state").asText()), text(g.path("partition_assignor")));
       }
       return print(json, table);
     }
@@ -66,7 +66,7 @@ final class GroupsCommand extends CourantCli.Group {
       for (JsonNode l : client().get(groupPath(group) + "/lags").path("data")) {
         rows.put(key(l.path("topic_name").asText(), l.path("partition_id").asInt()), new PartitionRow(l.path("topic_name").asText(),
             l.path("partition_id").asInt(), l.path("current_offset").asLong(), l.path("log_end_offset").asLong(),
-            blankAsNull(l.path("consumer_id").asText())));
+            text(l.path("consumer_id"))));
       }
       List<JsonNode> members = new ArrayList<>();
       client().get(groupPath(group) + "/consumers").path("data").forEach(members::add);
@@ -82,7 +82,7 @@ final class GroupsCommand extends CourantCli.Group {
           .sorted(Comparator.comparing(PartitionRow::topic).thenComparingInt(PartitionRow::partition)).toList();
       if (node.json()) {
         ObjectNode json = NodeClient.object().put("group", group).put("state", state)
-            .put("assignor", g.path("partition_assignor").asText()).put("members", members.size());
+            .put("assignor", text(g.path("partition_assignor"))).put("members", members.size());
         ArrayNode ps = json.putArray("partitions");
         long total = 0;
         for (PartitionRow r : sorted) {
@@ -96,7 +96,7 @@ final class GroupsCommand extends CourantCli.Group {
       }
       out().println(members.isEmpty() ? "Consumer group '" + group + "' has no active members (state " + state + ")."
           : "Consumer group '" + group + "': state " + state + ", " + members.size() + " member"
-              + (members.size() == 1 ? "" : "s") + ", assignor " + g.path("partition_assignor").asText() + ".");
+              + (members.size() == 1 ? "" : "s") + ", assignor " + text(g.path("partition_assignor")) + ".");
       out().println();
       Table table = new Table("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
       sorted.forEach(r -> table.row(group, r.topic(), r.partition(), r.committed(), r.logEnd(), r.lag(), r.consumer()));
@@ -200,7 +200,8 @@ final class GroupsCommand extends CourantCli.Group {
     return b.toString();
   }
 
-  private static String blankAsNull(String s) {
-    return s == null || s.isBlank() ? null : s;
+  /** A text field, or null when it is missing, null or blank. */
+  private static String text(JsonNode field) {
+    return field.isMissingNode() || field.isNull() || field.asText().isBlank() ? null : field.asText();
   }
 }

@@ -38,7 +38,7 @@ final class NodeClient {
   private NodeClient(URI base, Duration requestTimeout) {
     this.base = base;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /**

@@ -400,6 +400,35 @@ class CliTest {
     assertTrue(missingErr.contains("no-such-" + topic), missingErr);
   }
 
+  @Test
+  void aConsumeStoppedByASignalLeavesItsGroupAndSaysWhatItPrinted(@TempDir Path dir) throws Exception {
+    String topic = node.topicWithRecords("cli-signal", 1, 2);
+    String group = "cli-signal-" + topic;
+    Path home = Path.of(System.getProperty("courant.home", "."));
+    ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/courant").toString(), "consume", topic, "--group", group, "--from-beginning",
+        "--server", server()).directory(home.toFile()).redirectOutput(dir.resolve("out").toFile())
+        .redirectError(dir.resolve("err").toFile());   // destroy() closes the process's pipes: read files afterwards
+    pb.environment().put("COURANT_SKIP_BUILD", "1");
+    Process p = pb.start();
+    try {
+      io.courant.testing.Await.until("the consumer in its group, both records printed and committed", java.time.Duration.ofSeconds(60),
+          () -> {
+            Run described = run("groups", "describe", group, "-o", "json");   // exit 3 until the group exists
+            return described.code() == ExitCode.OK && described.json().get("members").asInt() == 1
+                && described.json().path("partitions").path(0).path("current_offset").asLong() == 2;
+          });
+    } finally {
+      p.destroy();   // SIGTERM, as Ctrl-C's SIGINT: the JVM runs the shutdown hook
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String out = Files.readString(dir.resolve("out"));
+    String err = Files.readString(dir.resolve("err"));
+    assertEquals(3, out.lines().count(), out);   // the header and two records
+    assertTrue(err.contains("Processed a total of 2 messages"), err);
+    assertEquals(0, ok("groups", "describe", group, "-o", "json").json().get("members").asInt(),
+        "the consumer instance was deleted: its member left the group at once");
+  }
+
   private static Run okWithInput(String stdin, String... args) {
     Run r = runWithInput(stdin, args);
     assertEquals(ExitCode.OK, r.code(), r.toString());
