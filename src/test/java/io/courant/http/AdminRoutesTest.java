@@ -46,6 +46,31 @@ class AdminRoutesTest {
   }
 
   @Test
+  void listsThePartitionsEachNodeHosts() {
+    String topic = node.topicWithRecords("hosted", 3, 6);   // every partition written: each entity has started
+    JsonNode broker = node.get(CLUSTER + "/brokers/0").json();
+    assertEquals("KafkaBroker", broker.get("kind").asText());
+    assertEquals(node.uri(CLUSTER + "/brokers/0/partition-replicas").toString(), broker.get("partition_replicas").get("related").asText());
+
+    JsonNode replicas = node.get(CLUSTER + "/brokers/0/partition-replicas").json();
+    assertEquals("KafkaReplicaList", replicas.get("kind").asText());
+    List<Integer> hosted = new java.util.ArrayList<>();
+    replicas.get("data").forEach(r -> {
+      assertEquals("KafkaReplica", r.get("kind").asText());
+      assertEquals(0, r.get("broker_id").asInt());
+      assertTrue(r.get("is_leader").asBoolean());
+      if (r.get("topic_name").asText().equals(topic)) {
+        hosted.add(r.get("partition_id").asInt());
+      }
+    });
+    assertEquals(List.of(0, 1, 2), hosted);
+
+    var missing = node.get(CLUSTER + "/brokers/7/partition-replicas");
+    assertEquals(404, missing.status());
+    assertTrue(missing.json().get("message").asText().contains("brokers are 0 to 0"), missing.body());
+  }
+
+  @Test
   void createsGrowsConfiguresAndDeletesTopics() {
     String topic = TestNode.uniqueTopic("v3-topic");
     var created = node.post(CLUSTER + "/topics", JSON,

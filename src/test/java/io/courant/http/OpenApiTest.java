@@ -48,7 +48,7 @@ class OpenApiTest {
     assertTrue(asset.find(), "the console's page names its assets");
     for (Operation op : operations(node.get("/openapi").json())) {
       String path = op.path().replace("{cluster_id}", "courant").replace("{file}", asset.group(1))
-          .replaceAll("\\{partition[a-z_]*\\}", "0")
+          .replaceAll("\\{partition[a-z_]*\\}", "0").replace("{broker_id}", "0")
           .replaceAll("\\{[a-z_]+\\}", "openapi-probe");
       HttpRequest.Builder request = HttpRequest.newBuilder(node.uri(path)).header("Content-Type", HttpNode.V2)
           .method(op.method(), op.method().equals("GET") || op.method().equals("DELETE")

@@ -63,6 +63,8 @@ public final class AdminRoutes extends RouteSupport {
     return concat(
         pathEnd(() -> get(() -> respond(() -> now(ok(cluster(links)))))),
         path("brokers", () -> get(() -> respond(() -> now(ok(list("KafkaBrokerList", links.cluster("/brokers"), brokers(links))))))),
+        path(segment("brokers").slash(integerSegment()), id -> get(() -> respond(() -> now(ok(broker(links, id)))))),
+        path(segment("brokers").slash(integerSegment()).slash("partition-replicas"), id -> get(() -> respond(() -> replicas(links, id)))),
         pathPrefix("topics", () -> concat(
             pathEnd(() -> concat(
                 get(() -> respond(() -> listTopics(links))),
@@ -87,21 +89,65 @@ public final class AdminRoutes extends RouteSupport {
 
   /** The cluster's nodes, numbered in address order. */
   private List<ObjectNode> brokers(Links links) {
-    Cluster cluster = Cluster.get(system);
-    List<Member> members = new ArrayList<>();
-    cluster.state().getMembers().forEach(members::add);
-    members.sort((a, b) -> a.address().toString().compareTo(b.address().toString()));
+    List<Member> members = members();
     List<ObjectNode> out = new ArrayList<>();
     for (int id = 0; id < members.size(); id++) {
-      Member m = members.get(id);
-      ObjectNode b = resource("KafkaBroker", links.cluster("/brokers"));
-      b.put("cluster_id", settings.clusterId()).put("broker_id", id);
-      b.put("host", m.address().getHost().orElse("")).put("port", (Integer) m.address().getPort().orElse(-1));
-      b.put("status", m.status().toString()).put("self", m.equals(cluster.selfMember()));
-      b.putNull("rack");
-      out.add(b);
+      out.add(broker(links, id, members.get(id)));
     }
     return out;
+  }
+
+  private List<Member> members() {
+    List<Member> members = new ArrayList<>();
+    Cluster.get(system).state().getMembers().forEach(members::add);
+    members.sort((a, b) -> a.address().toString().compareTo(b.address().toString()));
+    return members;
+  }
+
+  private Member member(int brokerId) {
+    List<Member> members = members();
+    if (brokerId < 0 || brokerId >= members.size()) {
+      throw ApiError.notFound(404, "broker " + brokerId + " not found: the cluster's brokers are 0 to " + (members.size() - 1));
+    }
+    return members.get(brokerId);
+  }
+
+  private ObjectNode broker(Links links, int id) {
+    return broker(links, id, member(id));
+  }
+
+  private ObjectNode broker(Links links, int id, Member m) {
+    ObjectNode b = resource("KafkaBroker", links.cluster("/brokers/" + id));
+    b.put("cluster_id", settings.clusterId()).put("broker_id", id);
+    b.put("host", m.address().getHost().orElse("")).put("port", (Integer) m.address().getPort().orElse(-1));
+    b.put("status", m.status().toString()).put("self", m.equals(Cluster.get(system).selfMember()));
+    b.putNull("rack");
+    b.set("partition_replicas", related(links.cluster("/brokers/" + id + "/partition-replicas")));
+    return b;
+  }
+
+  /**
+   * The partitions a node hosts (Confluent's {@code partition-replicas} of a broker): each
+   * partition has one entity in the cluster, so each is its node's only replica and its leader.
+   */
+  private CompletionStage<HttpResponse> replicas(Links links, int brokerId) {
+    Member m = member(brokerId);
+    return courant.partitionOwners().thenApply(owners -> {
+      List<TopicPartition> hosted = new ArrayList<>();
+      owners.forEach((tp, address) -> {
+        if (address.equals(m.address())) {
+          hosted.add(tp);
+        }
+      });
+      hosted.sort(Ordering.TOPIC_PARTITION);
+      return ok(list("KafkaReplicaList", links.cluster("/brokers/" + brokerId + "/partition-replicas"), hosted.stream().map(tp -> {
+        ObjectNode r = resource("KafkaReplica", links.topic(tp.topic(), "/partitions/" + tp.partition() + "/replicas/" + brokerId));
+        r.put("cluster_id", settings.clusterId()).put("topic_name", tp.topic()).put("partition_id", tp.partition())
+            .put("broker_id", brokerId).put("is_leader", true).put("is_in_sync", true);
+        r.set("broker", related(links.cluster("/brokers/" + brokerId)));
+        return r;
+      }).toList()));
+    });
   }
 
   // ---- topics
