@@ -33,11 +33,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.persistence.query.PersistenceQuery;
@@ -650,18 +645,13 @@ public final class Courant implements Extension {
    *     when a node does not answer within {@code courant.client."request.timeout.ms"}
    */
   public CompletionStage<Map<TopicPartition, org.apache.pekko.actor.Address>> partitionOwners() {
-    HashCodeMessageExtractor<Partition.Command> shards =
-        new HashCodeMessageExtractor<>(ClusterShardingSettings.create(system).numberOfShards());
-    CompletionStage<ShardRegion.ClusterShardingStats> stats = AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
-        sharding.shardState(), r -> new GetClusterShardingStats(Partition.ENTITY_KEY, settings.requestTimeout(), r),
-        settings.requestTimeout().plusSeconds(1), system.scheduler()).exceptionallyCompose(Courant::timeoutAsCourantError);
-    return listTopics().thenCombine(stats, (topics, s) -> {
-      Map<String, org.apache.pekko.actor.Address> hostOfShard = new java.util.HashMap<>();
-      s.getRegions().forEach((address, region) -> region.getStats().keySet().forEach(shard -> hostOfShard.put(shard, address)));
+    CompletionStage<Map<String, org.apache.pekko.actor.Address>> homes = Partition.shardHomes(system, settings.requestTimeout())
+        .exceptionallyCompose(Courant::timeoutAsCourantError);
+    return listTopics().thenCombine(homes, (topics, hostOfShard) -> {
       Map<TopicPartition, org.apache.pekko.actor.Address> owners = new LinkedHashMap<>();
       for (TopicDescription t : topics) {
         for (int p = 0; p < t.partitions(); p++) {
-          org.apache.pekko.actor.Address host = hostOfShard.get(shards.shardId(Partition.entityId(t.topicId(), p)));
+          org.apache.pekko.actor.Address host = hostOfShard.get(Partition.shardOf(system, Partition.entityId(t.topicId(), p)));
           if (host != null) {
             owners.put(new TopicPartition(t.name(), p), host);
           }

@@ -4,10 +4,20 @@ import io.courant.CborSerializable;
 import io.courant.ErrorCode;
 import io.courant.log.internal.PartitionBehavior;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -41,6 +51,29 @@ public final class Partition {
   /** The sharding entity id of a partition. */
   public static String entityId(UUID topicId, int partition) {
     return topicId + "-" + partition;
+  }
+
+  /** The shard that holds the partition with this entity id (sharding's default extractor). */
+  public static String shardOf(ActorSystem<?> system, String entityId) {
+    return new HashCodeMessageExtractor<Command>(ClusterShardingSettings.create(system).numberOfShards()).shardId(entityId);
+  }
+
+  /**
+   * Where partitions are hosted now: each allocated shard and the address of the region holding it,
+   * from sharding's own statistics (asked of every region). A region that does not answer within
+   * {@code timeout} is left out; shards that failed to start stay with their region.
+   */
+  public static CompletionStage<Map<String, Address>> shardHomes(ActorSystem<?> system, Duration timeout) {
+    return AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(ClusterSharding.get(system).shardState(),
+            r -> new GetClusterShardingStats(ENTITY_KEY, timeout, r), timeout.plusSeconds(1), system.scheduler())
+        .thenApply(stats -> {
+          Map<String, Address> byShard = new HashMap<>();
+          stats.getRegions().forEach((address, region) -> {
+            region.getStats().keySet().forEach(shard -> byShard.put(shard, address));
+            region.getFailed().forEach(shard -> byShard.put(shard, address));
+          });
+          return byShard;
+        });
   }
 
   /** Starts sharding for partitions on this node. */

@@ -14,22 +14,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -50,7 +44,6 @@ final class ClusterBrokers implements Brokers {
   private final Broker self;
   private final Address selfAddress;
   private final Duration refreshInterval;
-  private final HashCodeMessageExtractor<Partition.Command> shards;
   private volatile Map<String, Broker> published = Map.of();
   private volatile Homes homes = new Homes(Map.of(), System.nanoTime() - Duration.ofDays(1).toNanos());
   private CompletableFuture<Void> reading;
@@ -60,7 +53,6 @@ final class ClusterBrokers implements Brokers {
     this.self = self;
     this.selfAddress = Cluster.get(system).selfMember().address();
     this.refreshInterval = refreshInterval;
-    this.shards = new HashCodeMessageExtractor<>(system.settings().config().getInt("pekko.cluster.sharding.number-of-shards"));
     this.published = Map.of(selfAddress.toString(), self);
   }
 
@@ -180,7 +172,7 @@ final class ClusterBrokers implements Brokers {
     if (System.nanoTime() - h.readAtNanos() > refreshInterval.toNanos()) {
       read();
     }
-    Address home = h.byShard().get(shards.shardId(Partition.entityId(topicId, partition)));
+    Address home = h.byShard().get(Partition.shardOf(system, Partition.entityId(topicId, partition)));
     if (home == null || home.equals(selfAddress)) {
       return Optional.of(self);
     }
@@ -211,18 +203,10 @@ final class ClusterBrokers implements Brokers {
     reading = done;
     long started = System.nanoTime();
     Duration timeout = refreshInterval.compareTo(Duration.ofSeconds(1)) > 0 ? refreshInterval : Duration.ofSeconds(1);
-    AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
-            ClusterSharding.get(system).shardState(),
-            (ActorRef<ShardRegion.ClusterShardingStats> replyTo) -> new GetClusterShardingStats(Partition.ENTITY_KEY, timeout, replyTo),
-            timeout.plusSeconds(1), system.scheduler())
-        .whenComplete((stats, failure) -> {
-          if (stats != null) {
-            Map<String, Address> byShard = new HashMap<>();
-            stats.getRegions().forEach((address, region) -> {
-              Set<String> hosted = new HashSet<>(region.getStats().keySet());
-              hosted.addAll(region.getFailed());
-              hosted.forEach(shard -> byShard.put(shard, address));
-            });
+    Partition.shardHomes(system, timeout)
+        .whenComplete((read, failure) -> {
+          if (read != null) {
+            Map<String, Address> byShard = new HashMap<>(read);
             // A region that did not answer in time (its node may just have died, before the
             // cluster noticed) still hosts its shards until its node is removed: keep them where
             // the last read saw them, so that requests are not sent into a dead region meanwhile.
