@@ -51,6 +51,9 @@ public final class NodeProcess implements AutoCloseable {
           "-Dcourant.cassandra.contact-points.0=" + TestCassandra.contactPoint(),
           "-Dcourant.http.interface=" + host,
           "-Dcourant.http.port=0",
+          // Each node its own Kafka listener (two on 127.0.0.1:9092 would clash, and the second node would not start).
+          "-Dcourant.kafka.interface=" + host,
+          "-Dcourant.kafka.port=0",
           // A loaded test machine can take more than Pekko's 3 s to bind the cluster port.
           "-Dpekko.remote.artery.bind.bind-timeout=30s"));
       command.addAll(settings.stream().map(s -> "-D" + s).toList());
@@ -65,6 +68,26 @@ public final class NodeProcess implements AutoCloseable {
   /** The node's Pekko address. */
   public String address() {
     return "pekko://courant@" + host + ":" + clusterPort;
+  }
+
+  /**
+   * The node's HTTP base address ({@code http://host:port}), read from the line it prints when
+   * ready; waits for it up to 90 s.
+   */
+  public String httpBase() {
+    java.util.regex.Pattern ready = java.util.regex.Pattern.compile("Courant node ready: (http://[0-9.]+:[0-9]+)/ready");
+    String[] found = new String[1];
+    Await.until("node " + name + " ready (" + log + ")", java.time.Duration.ofSeconds(90), java.time.Duration.ofMillis(200), () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("node " + name + " exited (log: " + log + ")");
+      }
+      java.util.regex.Matcher m = ready.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (m.find()) {
+        found[0] = m.group(1);
+      }
+      return found[0] != null;
+    });
+    return found[0];
   }
 
   public String name() {
