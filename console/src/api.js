@@ -25,6 +25,39 @@ export function fromBase64(b64) {
   return new TextDecoder().decode(bytes);
 }
 
+/** A record as the console shows it: key, value and headers as text. */
+function shown(r) {
+  return { ...r, key: fromBase64(r.key), value: fromBase64(r.value),
+    headers: (r.headers || []).map((h) => `${h.key}=${fromBase64(h.value)}`).join(', ') };
+}
+
+/**
+ * Live tail: a short-lived bridge consumer instance assigned to the partitions, at their ends,
+ * polled until `stop()`; each non-empty poll goes to `onRecords`. Returns `{ stop }`.
+ */
+export function tail(topic, partitions, onRecords, onError) {
+  const group = 'courant-console';
+  const name = 'tail-' + Math.random().toString(36).slice(2);
+  const base = `/consumers/${group}/instances/${name}`;
+  let running = true;
+  const run = async () => {
+    await api('POST', `/consumers/${group}`, { name, format: 'binary', 'enable.auto.commit': false }, V2);
+    try {
+      const tps = partitions.map((p) => ({ topic, partition: p.partition_id }));
+      await api('POST', `${base}/assignments`, { partitions: tps }, V2);
+      await api('POST', `${base}/positions/end`, { partitions: tps }, V2);
+      while (running) {
+        const batch = await api('GET', `${base}/records?timeout=1000`, undefined, undefined, 'application/vnd.kafka.binary.v2+json');
+        if (running && batch.length > 0) onRecords(batch.map(shown));
+      }
+    } finally {
+      await api('DELETE', base).catch(() => {});
+    }
+  };
+  run().catch((e) => running && onError(e));
+  return { stop: () => { running = false; } };
+}
+
 /**
  * Reads up to `count` records of a topic's partitions from a start ('oldest', 'newest', 'offset',
  * 'timestamp') through a short-lived bridge consumer instance (assigned partitions, no commits).
@@ -54,8 +87,7 @@ export async function browse(topic, partitions, start, value, count) {
       if (batch.length === 0 && i > 0) break;
       records.push(...batch);
     }
-    return records.slice(0, count).map((r) => ({ ...r, key: fromBase64(r.key), value: fromBase64(r.value),
-      headers: (r.headers || []).map((h) => `${h.key}=${fromBase64(h.value)}`).join(', ') }));
+    return records.slice(0, count).map(shown);
   } finally {
     await api('DELETE', base).catch(() => {});
   }

@@ -3,7 +3,7 @@ import './app.css';
 import { h, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
-import { api, browse, get, CLUSTER } from './api.js';
+import { api, browse, get, tail, CLUSTER } from './api.js';
 
 const html = htm.bind(h);
 
@@ -60,8 +60,27 @@ function Overview() {
 
 // ---- topics
 
+/** Sums a topic's partitions: records (end - start offsets) and stored bytes. */
+async function topicTotals(name) {
+  const partitions = (await get(`${CLUSTER}/topics/${encodeURIComponent(name)}/partitions`)).data;
+  return partitions.reduce((t, p) => ({ records: t.records + (p.latest_offset - p.earliest_offset), bytes: t.bytes + p.size_bytes }),
+    { records: 0, bytes: 0 });
+}
+
+/** Bytes for people: 1.5 KiB, 3.2 MiB. */
+function formatBytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
+}
+
 function Topics() {
-  const [topics, error, reload] = useLoad(() => get(`${CLUSTER}/topics`), []);
+  const [topics, error, reload] = useLoad(async () => {
+    const list = (await get(`${CLUSTER}/topics`)).data;
+    const totals = await Promise.all(list.map((t) => topicTotals(t.topic_name)));
+    return { data: list.map((t, i) => ({ ...t, ...totals[i] })) };
+  }, []);
   const [run, message, actionError] = useAction();
   const [form, setForm] = useState({ name: '', partitions: 1, retention: '' });
   const create = (e) => {
@@ -74,10 +93,11 @@ function Topics() {
   return html`<section id="topics">
     <h2>Topics</h2>
     <${Status} error=${error || actionError} message=${message} />
-    <table id="topic-list"><thead><tr><th>Topic</th><th>Partitions</th><th>Replication</th><th></th></tr></thead>
+    <table id="topic-list"><thead><tr><th>Topic</th><th>Partitions</th><th>Replication</th><th>Records</th><th>Size</th><th></th></tr></thead>
       <tbody>${(topics ? topics.data : []).map((t) => html`<tr data-topic=${t.topic_name}>
         <td><a href=${'#/topics/' + encodeURIComponent(t.topic_name)}>${t.topic_name}</a></td>
         <td>${t.partitions_count}</td><td>${t.replication_factor}</td>
+        <td class="records">${t.records}</td><td class="size" data-bytes=${t.bytes}>${formatBytes(t.bytes)}</td>
         <td><button class="secondary outline delete-topic" onClick=${() => remove(t.topic_name)}>Delete</button></td></tr>`)}</tbody>
     </table>
     <form id="create-topic" onSubmit=${create}>
@@ -142,20 +162,47 @@ function Produce({ topic, onDone }) {
   </form>`;
 }
 
+/** A value as shown: JSON objects and arrays pretty-printed, anything else as it is. */
+function Value({ text }) {
+  if (text && (text.startsWith('{') || text.startsWith('['))) {
+    try {
+      return html`<pre class="json">${JSON.stringify(JSON.parse(text), null, 2)}</pre>`;
+    } catch (e) {
+      // not JSON after all
+    }
+  }
+  return text;
+}
+
 function Browser({ topic, partitions }) {
   const [form, setForm] = useState({ partition: 'all', start: 'oldest', value: '', count: 50, filter: '' });
   const [records, setRecords] = useState(null);
   const [error, setError] = useState(null);
+  const [tailing, setTailing] = useState(null);
+  const chosen = () => (form.partition === 'all' ? partitions : partitions.filter((p) => String(p.partition_id) === form.partition));
   const read = async (e) => {
     e.preventDefault();
     setError(null);
     try {
-      const chosen = form.partition === 'all' ? partitions : partitions.filter((p) => String(p.partition_id) === form.partition);
-      setRecords(await browse(topic, chosen, form.start, form.value, Number(form.count)));
+      setRecords(await browse(topic, chosen(), form.start, form.value, Number(form.count)));
     } catch (err) {
       setError(err.message);
     }
   };
+  // Live tail: new records as they arrive, the latest `count` kept, until stopped or the view is left.
+  const toggleTail = () => {
+    if (tailing) {
+      tailing.stop();
+      setTailing(null);
+      return;
+    }
+    setError(null);
+    setRecords([]);
+    const keep = Number(form.count);
+    setTailing(tail(topic, chosen(), (batch) => setRecords((old) => [...(old || []), ...batch].slice(-keep)),
+      (err) => { setError(err.message); setTailing(null); }));
+  };
+  useEffect(() => () => tailing && tailing.stop(), [tailing]);
   const shown = (records || []).filter((r) => !form.filter || `${r.key} ${r.value}`.includes(form.filter));
   return html`<form id="browser" onSubmit=${read}>
     <h3>Messages</h3>
@@ -170,13 +217,16 @@ function Browser({ topic, partitions }) {
       </select>
       <input name="from" placeholder="offset or timestamp" value=${form.value} onInput=${(e) => setForm({ ...form, value: e.target.value })} />
       <input name="count" type="number" min="1" value=${form.count} onInput=${(e) => setForm({ ...form, count: e.target.value })} />
-      <button type="submit">Read</button>
+      <button type="submit" disabled=${tailing !== null}>Read</button>
     </div>
+    <button type="button" id="live-tail" class=${tailing ? 'contrast' : 'secondary'} onClick=${toggleTail}>
+      ${tailing ? 'Stop live tail' : 'Live tail'}</button>
+    ${tailing && html` <span id="tail-status" aria-busy="true">waiting for new messages…</span>`}
     <input name="filter" placeholder="filter key or value" value=${form.filter} onInput=${(e) => setForm({ ...form, filter: e.target.value })} />
     <${Status} error=${error} />
     ${records && html`<table id="messages"><thead><tr><th>Partition</th><th>Offset</th><th>Timestamp</th><th>Key</th><th>Value</th><th>Headers</th></tr></thead>
       <tbody>${shown.map((r) => html`<tr><td>${r.partition}</td><td>${r.offset}</td><td>${new Date(r.timestamp).toISOString()}</td>
-        <td>${r.key}</td><td class="value">${r.value}</td><td>${r.headers}</td></tr>`)}</tbody></table>`}
+        <td>${r.key}</td><td class="value"><${Value} text=${r.value} /></td><td>${r.headers}</td></tr>`)}</tbody></table>`}
   </form>`;
 }
 
@@ -225,6 +275,31 @@ function Groups() {
   </section>`;
 }
 
+/** A line chart of a group's total lag, sampled every few seconds while its page is open. */
+function LagChart({ samples }) {
+  const width = 600;
+  const height = 120;
+  if (samples.length === 0) return null;
+  const max = Math.max(1, ...samples.map((s) => s.lag));
+  const t0 = samples[0].at;
+  const span = Math.max(1, samples[samples.length - 1].at - t0);
+  const x = (s) => (samples.length === 1 ? width : ((s.at - t0) / span) * width);
+  const y = (s) => height - (s.lag / max) * (height - 10);
+  const last = samples[samples.length - 1];
+  return html`<figure>
+    <svg id="lag-chart" viewBox=${`0 0 ${width} ${height}`} width="100%" height=${height} role="img"
+        data-samples=${samples.length} data-latest=${last.lag} aria-label=${`total lag over time, now ${last.lag}`}>
+      <line x1="0" y1=${height} x2=${width} y2=${height} stroke="currentColor" stroke-opacity="0.3" />
+      <polyline fill="none" stroke="var(--pico-primary)" stroke-width="2" points=${samples.map((s) => `${x(s)},${y(s)}`).join(' ')} />
+      ${samples.map((s) => html`<circle cx=${x(s)} cy=${y(s)} r="3" fill="var(--pico-primary)"><title>${new Date(s.at).toLocaleTimeString()}: ${s.lag}</title></circle>`)}
+    </svg>
+    <figcaption>Total lag since this page opened (max ${max}, now ${last.lag}), sampled every ${LAG_SAMPLE_MS / 1000} s.</figcaption>
+  </figure>`;
+}
+
+const LAG_SAMPLE_MS = 2000;
+const LAG_SAMPLES_KEPT = 300;
+
 function GroupDetail({ id }) {
   const g = `${CLUSTER}/consumer-groups/${encodeURIComponent(id)}`;
   const [group, error, reload] = useLoad(async () => {
@@ -232,6 +307,15 @@ function GroupDetail({ id }) {
     const members = await Promise.all(consumers.data.map(async (c) => ({ ...c,
       partitions: (await get(`${g}/consumers/${encodeURIComponent(c.consumer_id)}/assignments`)).data })));
     return { info, members, lags: lags.data, summary };
+  }, [id]);
+  const [samples, setSamples] = useState([]);
+  useEffect(() => {
+    let live = true;
+    const sample = () => get(`${g}/lag-summary`).then((s) => live && setSamples((old) =>
+      [...old, { at: Date.now(), lag: s.total_lag }].slice(-LAG_SAMPLES_KEPT)), () => {});
+    sample();
+    const timer = setInterval(sample, LAG_SAMPLE_MS);
+    return () => { live = false; clearInterval(timer); };
   }, [id]);
   const [form, setForm] = useState({ to: 'earliest', value: '' });
   const [run, message, actionError] = useAction();
@@ -246,6 +330,7 @@ function GroupDetail({ id }) {
     <h2>Group <span id="group-id">${id}</span></h2>
     <${Status} error=${error || actionError} message=${message} />
     ${group && html`<p>State <strong id="group-state">${group.info.state}</strong>, total lag <strong id="group-lag">${group.summary.total_lag}</strong></p>
+      <${LagChart} samples=${samples} />
       <h3>Members</h3>
       <table id="members"><thead><tr><th>Consumer</th><th>Instance</th><th>Partitions</th></tr></thead>
         <tbody>${group.members.map((m) => html`<tr><td>${m.consumer_id}</td><td>${m.instance_id || ''}</td>

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.courant.node.CourantNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,61 +21,107 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP API under load: closed-loop clients (java.net.http, one connection each) produce batches
- * of 100 JSON records with 100-byte values to a topic of 8 partitions ({@code POST /topics/{t}},
- * embedded format json), then a group of bridge consumer instances reads everything back ({@code GET
- * .../records}). Node and clients share the machine (and the JVM: the clients talk to it over
- * loopback sockets). Run by {@code bench/run http}; results into docs/benchmarks.md and
- * bench/results/http.json.
+ * The HTTP API under load from a real load generator: Debian's {@code wrk} (installed by {@code
+ * bin/install-load-tool}), in its own process on the same machine, drives the node over loopback.
+ *
+ * <ul>
+ *   <li>Produce: {@code --clients} connections POST batches of 100 JSON records with 100-byte values
+ *       ({@code application/vnd.kafka.json.v2+json}) to a topic of 8 partitions, closed loop, after a
+ *       warm-up; median of {@code --rounds}.
+ *   <li>Single-record latency: one connection POSTs one record at a time.
+ *   <li>Consume: per round, a fresh group of {@code --consumers} bridge instances ({@code
+ *       max.poll.records=100}) reads the topic from the beginning; wrk polls each instance over its
+ *       own connection ({@code GET .../records}) and counts the records returned.
+ * </ul>
+ *
+ * Run by {@code bench/run http}; results into docs/benchmarks.md and bench/results/http.json.
  */
 public final class HttpBenchmark {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String JSON_V2 = "application/vnd.kafka.json.v2+json";
   private static final String V2 = "application/vnd.kafka.v2+json";
+  private static final int PARTITIONS = 8;
+  private static final int BATCH = 100;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = PartitionLogBenchmark.parse(args);
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "20"));
-    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
-    int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "15"));
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "15"));
+    int clients = Integer.parseInt(opts.getOrDefault("clients", "16"));
     int consumers = Integer.parseInt(opts.getOrDefault("consumers", "4"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
     Path home = Path.of(System.getProperty("courant.home", ".")).toAbsolutePath();
+    Path work = Files.createDirectories(home.resolve("target/bench-http"));
+    Path batch = Files.writeString(work.resolve("batch.json"), batch(BATCH));
+    Path single = Files.writeString(work.resolve("single.json"), batch(1));
     Config config = BenchNode.freshConfig(home, "");
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", Machine.describe());
-    results.put("settings", Map.of("partitions", 8, "batchRecords", 100, "valueBytes", 100, "clients", clients,
-        "consumers", consumers, "rounds", rounds, "roundSeconds", seconds, "warmupSeconds", warmup));
+    results.put("loadTool", wrkVersion());
+    results.put("settings", Map.of("partitions", PARTITIONS, "batchRecords", BATCH, "valueBytes", 100, "clients", clients,
+        "consumers", consumers, "wrkThreads", threads, "rounds", rounds, "roundSeconds", seconds, "warmupSeconds", warmup));
     CourantNode node = CourantNode.start(config);
     try {
       String base = "http://127.0.0.1:" + node.httpPort();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String topic = "bench-http";
-      check(send(http, base + "/admin/topics", "POST", V2, "{\"topic_name\":\"" + topic + "\",\"partitions_count\":8}"), 201);
-      String body = batch();
+      check(send(http, base + "/admin/topics", "POST", V2, "{\"topic_name\":\"" + topic + "\",\"partitions_count\":" + PARTITIONS + "}"), 201);
+      String produceUrl = base + "/topics/" + topic;
+
       System.out.printf("Warm-up: %d s of produce (not measured)...%n", warmup);
-      long produced = produce(http, base, topic, body, clients, warmup).records();
+      long produced = BATCH * wrk(home, threads, clients, warmup, "produce.lua", produceUrl, batch.toString(), JSON_V2).okRequests();
       List<Double> rates = new ArrayList<>();
       List<Double> p50 = new ArrayList<>();
       List<Double> p99 = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
-        Produced p = produce(http, base, topic, body, clients, seconds);
-        produced += p.records();
-        rates.add(p.records() / (double) seconds);
-        p50.add(p.p50Millis());
-        p99.add(p.p99Millis());
-        System.out.printf("round %d: produce %,.0f records/s, request p50 %.1f ms, p99 %.1f ms%n", round, p.records() / (double) seconds,
-            p.p50Millis(), p.p99Millis());
+        Wrk w = wrk(home, threads, clients, seconds, "produce.lua", produceUrl, batch.toString(), JSON_V2);
+        produced += BATCH * w.okRequests();
+        rates.add(BATCH * w.okRequests() / w.seconds());
+        p50.add(w.millis("p50Micros"));
+        p99.add(w.millis("p99Micros"));
+        System.out.printf("round %d: produce %,.0f records/s (%,.0f requests/s), request p50 %.1f ms, p99 %.1f ms%n", round,
+            rates.get(round - 1), w.okRequests() / w.seconds(), p50.get(round - 1), p99.get(round - 1));
       }
       results.put("produce", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(rates), "rounds", rates,
           "medianP50Millis", PartitionLogBenchmark.median(p50), "medianP99Millis", PartitionLogBenchmark.median(p99)));
-      System.out.printf("Consume: %d instances read the %,d records...%n", consumers, produced);
-      Consumed c = consume(http, base, topic, consumers, produced);
-      System.out.printf("consume %,.0f records/s (group formed in %.0f ms)%n", c.recordsPerSecond(), c.joinMillis());
-      results.put("consume", Map.of("recordsPerSecond", c.recordsPerSecond(), "records", produced, "joinMillis", c.joinMillis()));
+
+      List<Double> singleP50 = new ArrayList<>();
+      List<Double> singleP99 = new ArrayList<>();
+      List<Double> singleRates = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        Wrk w = wrk(home, 1, 1, Math.min(seconds, 10), "produce.lua", produceUrl, single.toString(), JSON_V2);
+        produced += w.okRequests();
+        singleP50.add(w.millis("p50Micros"));
+        singleP99.add(w.millis("p99Micros"));
+        singleRates.add(w.okRequests() / w.seconds());
+        System.out.printf("round %d: one record per request, one connection: p50 %.2f ms, p99 %.2f ms (%,.0f requests/s)%n", round,
+            singleP50.get(round - 1), singleP99.get(round - 1), singleRates.get(round - 1));
+      }
+      results.put("singleRecord", Map.of("medianP50Millis", PartitionLogBenchmark.median(singleP50),
+          "medianP99Millis", PartitionLogBenchmark.median(singleP99), "medianRequestsPerSecond", PartitionLogBenchmark.median(singleRates)));
+
+      List<Double> consumeRates = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        List<String> instances = instances(http, base, topic, "bench-http-" + round, consumers);
+        List<String> wrkArgs = new ArrayList<>(List.of(JSON_V2));
+        instances.forEach(i -> wrkArgs.add(URI.create(i).getPath()));
+        Wrk w = wrk(home, consumers, consumers, seconds, "consume.lua", base, wrkArgs.toArray(String[]::new));
+        long read = w.result().get("records").asLong();
+        for (String instance : instances) {
+          send(http, instance, "DELETE", V2, null);
+        }
+        if (read >= produced) {
+          throw new IllegalStateException("round " + round + " read all " + read + " records before its end: produce longer");
+        }
+        consumeRates.add(read / w.seconds());
+        System.out.printf("round %d: consume %,.0f records/s (%,.0f polls/s, poll p50 %.1f ms)%n", round, consumeRates.get(round - 1),
+            w.okRequests() / w.seconds(), w.millis("p50Micros"));
+      }
+      results.put("consume", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(consumeRates), "rounds", consumeRates,
+          "recordsInTopic", produced));
     } finally {
       node.close();
     }
@@ -80,90 +129,97 @@ public final class HttpBenchmark {
     System.exit(0);
   }
 
-  /** 100 records, each a JSON string of 100 bytes (98 characters and its quotes). */
-  private static String batch() {
+  /** {@code n} records, each a JSON string of 100 bytes (98 characters and its quotes). */
+  private static String batch(int n) {
     String value = "\"" + "x".repeat(98) + "\"";
     StringBuilder b = new StringBuilder("{\"records\":[");
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < n; i++) {
       b.append(i == 0 ? "" : ",").append("{\"value\":").append(value).append('}');
     }
     return b.append("]}").toString();
   }
 
-  private record Produced(long records, double p50Millis, double p99Millis) {}
-
-  private static Produced produce(HttpClient http, String base, String topic, String body, int clients, int seconds) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    AtomicLong records = new AtomicLong();
-    ExecutorService threads = Executors.newFixedThreadPool(clients);
-    List<Future<List<Long>>> loops = new ArrayList<>();
-    for (int i = 0; i < clients; i++) {
-      loops.add(threads.submit(() -> {
-        List<Long> latencies = new ArrayList<>();
-        while (System.nanoTime() < end) {
-          long start = System.nanoTime();
-          HttpResponse<String> r = send(http, base + "/topics/" + topic, "POST", JSON_V2, body);
-          check(r, 200);
-          latencies.add(System.nanoTime() - start);
-          records.addAndGet(100);
-        }
-        return latencies;
-      }));
-    }
-    List<Long> all = new ArrayList<>();
-    for (Future<List<Long>> f : loops) {
-      all.addAll(f.get(seconds + 120L, TimeUnit.SECONDS));
-    }
-    threads.shutdown();
-    long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new Produced(records.get(), percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6);
-  }
-
-  private record Consumed(double recordsPerSecond, double joinMillis) {}
-
-  /** Instances subscribe in one group and poll until all records are read; the rate runs from the first record to the last. */
-  private static Consumed consume(HttpClient http, String base, String topic, int consumers, long total) throws Exception {
-    String group = base + "/consumers/bench-http";
+  /** A group of bridge instances subscribed to the topic, each having polled once (so the group is formed). */
+  private static List<String> instances(HttpClient http, String base, String topic, String group, int n) throws Exception {
     List<String> instances = new ArrayList<>();
-    for (int i = 0; i < consumers; i++) {
-      HttpResponse<String> r = send(http, group, "POST", V2, "{\"name\":\"c" + i + "\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\","
-          + "\"enable.auto.commit\":false,\"max.poll.records\":10000}");
+    for (int i = 0; i < n; i++) {
+      HttpResponse<String> r = send(http, base + "/consumers/" + group, "POST", V2, "{\"name\":\"c" + i + "\",\"format\":\"json\","
+          + "\"auto.offset.reset\":\"earliest\",\"enable.auto.commit\":false,\"max.poll.records\":" + BATCH + "}");
       check(r, 200);
       instances.add(MAPPER.readTree(r.body()).get("base_uri").asText());
       check(send(http, instances.get(i) + "/subscription", "POST", V2, "{\"topics\":[\"" + topic + "\"]}"), 204);
     }
-    long start = System.nanoTime();
-    AtomicLong firstRecord = new AtomicLong(Long.MAX_VALUE);
-    AtomicLong read = new AtomicLong();
-    ExecutorService threads = Executors.newFixedThreadPool(consumers);
-    List<Future<?>> loops = new ArrayList<>();
-    for (String instance : instances) {
-      loops.add(threads.submit(() -> {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (read.get() < total && System.nanoTime() < deadline) {
-          HttpResponse<String> r = send(http, instance + "/records?timeout=500&max_bytes=8388608", "GET", JSON_V2, null);
-          check(r, 200);
-          JsonNode records = MAPPER.readTree(r.body());
-          if (records.size() > 0) {
-            firstRecord.accumulateAndGet(System.nanoTime(), Math::min);
-            read.addAndGet(records.size());
+    // In parallel: a member's first poll waits in the group's join for the others to join too
+    // (CourantConsumer joins inside poll, beyond the poll's timeout), so polling them in turn would stall.
+    ExecutorService threads = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<Boolean>> first = new ArrayList<>();
+      for (String instance : instances) {
+        first.add(threads.submit(() -> {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send(http, instance + "/records?timeout=200", "GET", JSON_V2, null);
+            check(r, 200);
+            if (MAPPER.readTree(r.body()).size() > 0) {
+              return true;
+            }
           }
+          return false;
+        }));
+      }
+      for (int i = 0; i < n; i++) {
+        if (!first.get(i).get(90, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("instance " + instances.get(i) + " got no records within 60 s");
         }
-        return null;
-      }));
+      }
+    } finally {
+      threads.shutdownNow();
     }
-    for (Future<?> f : loops) {
-      f.get(11, TimeUnit.MINUTES);
+    return instances;
+  }
+
+  /** One wrk run's summary (its RESULT line). */
+  private record Wrk(JsonNode result) {
+    long okRequests() {
+      return result.get("requests").asLong() - result.get("non2xx").asLong();
     }
-    long end = System.nanoTime();
-    threads.shutdown();
-    for (String instance : instances) {
-      send(http, instance, "DELETE", V2, null);
+
+    double seconds() {
+      return result.get("durationMicros").asLong() / 1e6;
     }
-    if (read.get() < total) {
-      throw new IllegalStateException("read " + read.get() + " of " + total + " records in 10 minutes");
+
+    double millis(String field) {
+      return result.get(field).asLong() / 1000.0;
     }
-    return new Consumed(total / ((end - firstRecord.get()) / 1e9), (firstRecord.get() - start) / 1e6);
+  }
+
+  private static Wrk wrk(Path home, int threads, int connections, int seconds, String script, String url, String... scriptArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "30s",
+        "-s", home.resolve("bench/wrk/" + script).toString(), url, "--"));
+    command.addAll(List.of(scriptArgs));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed: " + out);
+    }
+    for (String line : out.split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        Wrk w = new Wrk(MAPPER.readTree(line.substring(7)));
+        if (w.result().get("non2xx").asLong() > 0 || w.result().path("socketErrors").asLong() > 0) {
+          throw new IllegalStateException("requests failed under load: " + line + "\n" + out);
+        }
+        return w;
+      }
+    }
+    throw new IllegalStateException("wrk printed no RESULT line: " + out);
+  }
+
+  private static String wrkVersion() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("dpkg-query", "-W", "-f=${Version}", "wrk").redirectErrorStream(true).start();
+    String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    p.waitFor(10, TimeUnit.SECONDS);
+    return "wrk " + v + " (Debian)";
   }
 
   static HttpResponse<String> send(HttpClient http, String url, String method, String contentType, String body) throws Exception {
@@ -181,9 +237,5 @@ public final class HttpBenchmark {
     if (r.statusCode() != status) {
       throw new IllegalStateException(r.request().method() + " " + r.uri() + " answered " + r.statusCode() + ": " + r.body());
     }
-  }
-
-  private static double percentile(long[] sorted, double q) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
   }
 }

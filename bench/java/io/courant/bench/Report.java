@@ -133,22 +133,28 @@ final class Report {
     Map<String, Object> m = (Map<String, Object>) r.get("machine");
     Map<String, Object> s = (Map<String, Object>) r.get("settings");
     Map<String, Object> p = (Map<String, Object>) r.get("produce");
+    Map<String, Object> one = (Map<String, Object>) r.get("singleRecord");
     Map<String, Object> c = (Map<String, Object>) r.get("consume");
     StringBuilder b = new StringBuilder();
     b.append("### HTTP API (`bench/run http`)\n\n");
     b.append("Measured ").append(m.get("date")).append(" on ").append(m.get("cores")).append(" cores (").append(m.get("cpu"))
         .append("), ").append(m.get("memoryGiB")).append(" GiB, ").append(m.get("java")).append("; Cassandra ").append(m.get("cassandra"))
-        .append(". Clients (java.net.http, HTTP/1.1) and node in one JVM, over loopback sockets.\n\n");
-    b.append(String.format("Produce: %s closed-loop clients each POST batches of %s JSON records with %s-byte values to a topic of %s "
-            + "partitions (`application/vnd.kafka.json.v2+json`, acks=all, unkeyed: one partition per request), %s s per round after a %s s "
-            + "warm-up; median of %s rounds: **%,.0f records/s** (rounds: %s), request latency p50 %.1f ms, p99 %.1f ms.%n%n",
+        .append(". Load from ").append(r.get("loadTool")).append(" in its own process on the same machine, over loopback, ")
+        .append(s.get("wrkThreads")).append(" wrk threads; node, Cassandra and wrk share the 2 cores.\n\n");
+    b.append(String.format("Produce: %s connections each POST batches of %s JSON records with %s-byte values to a topic of %s "
+            + "partitions (`application/vnd.kafka.json.v2+json`, acks=all, unkeyed: one partition per request), closed loop, %s s per "
+            + "round after a %s s warm-up; median of %s rounds: **%,.0f records/s** (rounds: %s), request latency p50 %.1f ms, p99 %.1f ms.%n%n",
         s.get("clients"), s.get("batchRecords"), s.get("valueBytes"), s.get("partitions"), s.get("roundSeconds"), s.get("warmupSeconds"),
         s.get("rounds"), (Double) p.get("medianRecordsPerSecond"), rounds((List<Double>) p.get("rounds")),
         (Double) p.get("medianP50Millis"), (Double) p.get("medianP99Millis")));
-    b.append(String.format("Consume: %s bridge consumer instances in one group (json format, `max.poll.records=10000`) poll "
-            + "`GET .../records` until the %,d records produced are read: **%,.0f records/s** from the first record to the last "
-            + "(the group formed in %.0f ms, its 3 s initial rebalance delay included, before that).%n",
-        s.get("consumers"), ((Number) c.get("records")).longValue(), (Double) c.get("recordsPerSecond"), (Double) c.get("joinMillis")));
+    b.append(String.format("One record per request, one connection: latency p50 **%.2f ms**, p99 %.2f ms (%,.0f requests/s; medians of "
+            + "%s rounds).%n%n", (Double) one.get("medianP50Millis"), (Double) one.get("medianP99Millis"),
+        (Double) one.get("medianRequestsPerSecond"), s.get("rounds")));
+    b.append(String.format("Consume: per round a fresh group of %s bridge consumer instances (json format, `max.poll.records=%s`) reads "
+            + "the topic (%,d records) from the beginning; wrk polls each instance over its own connection (`GET .../records`) for "
+            + "%s s: median of %s rounds **%,.0f records/s** (rounds: %s).%n",
+        s.get("consumers"), s.get("batchRecords"), ((Number) c.get("recordsInTopic")).longValue(), s.get("roundSeconds"), s.get("rounds"),
+        (Double) c.get("medianRecordsPerSecond"), rounds((List<Double>) c.get("rounds"))));
     return b.toString();
   }
 

@@ -542,6 +542,18 @@ public final class Courant implements Extension {
   }
 
   /**
+   * The topic's metadata as sends see it: from this node's cache, refreshed every {@code
+   * metadata.max.age.ms} (as a Kafka producer's {@code partitionsFor}), so a caller on the produce
+   * path does not ask the topic controller each time. It may lag a change by that long; {@link
+   * #describeTopic} asks the controller.
+   *
+   * @throws UnknownTopicOrPartitionException (in the stage) if the topic does not exist
+   */
+  public CompletionStage<TopicDescription> cachedTopic(String name) {
+    return topic(name);
+  }
+
+  /**
    * The topic's metadata, cached for {@code metadata.max.age.ms}. Callers waiting for a first
    * lookup are released in the order they asked, so sends keep their order per partition (as
    * Kafka's producer, which blocks {@code send} on metadata, does); a stale entry is used while it

@@ -693,16 +693,29 @@ public final class CourantConsumer implements AutoCloseable {
 
   // ---- closing
 
-  /** Commits (with auto-commit), leaves the group and stops heartbeating. */
+  /** Commits (with auto-commit), leaves the group (unless a static member) and stops heartbeating. */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /**
+   * As {@link #close()}, but a static member ({@code group.instance.id}) leaves the group too, so
+   * that the others rebalance at once instead of after {@code session.timeout.ms} (Kafka's {@code
+   * close(CloseOptions)} with {@code LEAVE_GROUP}).
+   */
+  public void closeAndLeaveGroup() {
+    close(true);
+  }
+
+  private void close(boolean leaveAsStaticMember) {
     if (closed) {
       return;
     }
     try {
       if (groupManaged) {
         revoke(new ArrayList<>(assigned));
-        if (settings.groupInstanceId() == null) {
+        if (settings.groupInstanceId() == null || leaveAsStaticMember) {
           leaveGroup();
         } // A static member does not leave (as in Kafka): back within session.timeout.ms, it takes its place again.
       } else if (settings.enableAutoCommit() && hasGroup()) {

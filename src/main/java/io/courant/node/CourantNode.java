@@ -82,8 +82,8 @@ public final class CourantNode implements AutoCloseable {
     Courant.get(system);
     HttpSettings httpSettings = HttpSettings.create(config.getConfig("courant.http"));
     String iface = httpSettings.iface();
-    int port = httpSettings.port();
     ServerBinding binding = HttpServer.start(system, httpSettings).toCompletableFuture().join();
+    int port = binding.localAddress().getPort(); // the port bound (the setting may be 0)
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     KafkaSettings kafkaSettings = KafkaSettings.create(config.getConfig("courant.kafka"));
     KafkaListener kafka = kafkaSettings.enabled() ? KafkaListener.start(system, kafkaSettings) : null;

@@ -90,7 +90,6 @@ class ConsoleTest {
     form.findElement(By.cssSelector("button[type=submit]")).click();
     By row = By.cssSelector("tr[data-topic='" + topic + "']");
     wait.until(ExpectedConditions.presenceOfElementLocated(row));
-    screenshot("topics");
     assertEquals(2, TestNode.await(node.courant().describeTopic(topic)).partitions());
 
     browser.findElement(row).findElement(By.linkText(topic)).click();
@@ -108,6 +107,48 @@ class ConsoleTest {
     wait.until(ExpectedConditions.presenceOfElementLocated(row)).findElement(By.className("delete-topic")).click();
     wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
     TestNode.failure(UnknownTopicOrPartitionException.class, node.courant().describeTopic(topic));
+  }
+
+  @Test
+  void listsTopicsWithTheirRecordsAndSize() {
+    String topic = node.topicWithRecords("console-list", 2, 5);
+    long bytes = 0;
+    for (int p = 0; p < 2; p++) {
+      bytes += TestNode.await(node.courant().logStatus(new TopicPartition(topic, p))).sizeInBytes();
+    }
+    open("/ui#/topics");
+    By row = By.cssSelector("tr[data-topic='" + topic + "']");
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("tr[data-topic='" + topic + "'] .records"), "5"));
+    WebElement size = browser.findElement(row).findElement(By.className("size"));
+    assertEquals(Long.toString(bytes), size.getDomAttribute("data-bytes"));
+    assertTrue(bytes > 0 && size.getText().endsWith("B"), size.getText());
+    screenshot("topics");
+  }
+
+  @Test
+  void tailsNewMessagesLiveAndPrettyPrintsJson() {
+    String topic = node.topicWithRecords("console-tail", 1, 2);
+    open("/ui#/topics/" + topic);
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("live-tail"))).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("tail-status")));
+    // The tail starts at the partition's end once its instance is set up: records keep coming until one shows.
+    boolean shown = false;
+    for (int i = 0; i < 30 && !shown; i++) {
+      TestNode.await(node.courant().send(io.courant.client.ProducerRecord.of(topic, "k" + i, "{\"seq\":" + i + ",\"note\":\"tailed\"}")));
+      try {
+        new WebDriverWait(browser, Duration.ofSeconds(1)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages pre.json")));
+        shown = true;
+      } catch (org.openqa.selenium.TimeoutException e) {
+        // not yet: the next record
+      }
+    }
+    assertTrue(shown, "a record produced while tailing appears");
+    String json = browser.findElement(By.cssSelector("#messages pre.json")).getText();
+    assertTrue(json.contains("\"note\": \"tailed\""), "pretty-printed JSON: " + json);
+    assertTrue(!browser.findElement(By.id("messages")).getText().contains("r0"), "only new records, not the two already there");
+    screenshot("live-tail");
+    browser.findElement(By.id("live-tail")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.id("tail-status"), 0));
   }
 
   @Test
@@ -145,17 +186,30 @@ class ConsoleTest {
 
     browser.findElement(row).findElement(By.linkText(group)).click();
     wait.until(ExpectedConditions.textToBe(By.id("group-lag"), "2"));
+    wait.until(ExpectedConditions.attributeToBe(By.id("lag-chart"), "data-latest", "2"));
     new Select(browser.findElement(By.name("to"))).selectByValue("earliest");
     browser.findElement(By.cssSelector("#reset-offsets button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBe(By.id("group-lag"), "3"));
+    // The chart samples the lag over time: 2 before the reset, then 3.
+    wait.until(ExpectedConditions.attributeToBe(By.id("lag-chart"), "data-latest", "3"));
+    assertTrue(Integer.parseInt(browser.findElement(By.id("lag-chart")).getDomAttribute("data-samples")) >= 2);
     assertEquals(0, TestNode.await(node.courant().committedOffsets(group, java.util.List.of())).get(new TopicPartition(topic, 0)).offset());
     screenshot("group-detail");
+
+    open("/ui#/topics/" + topic);
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("readers"), group));
+    open("/ui#/groups/" + encoded(group));
+    wait.until(ExpectedConditions.textToBe(By.id("group-lag"), "3"));
 
     browser.findElement(By.id("delete-group")).click();
     wait.until(ExpectedConditions.urlContains("#/groups"));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("group-list")));
     wait.until(ExpectedConditions.numberOfElementsToBe(row, 0));
     assertEquals(GroupState.DEAD, TestNode.await(node.courant().describeGroup(group)).state());
+  }
+
+  private static String encoded(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void open(String path) {

@@ -5,8 +5,10 @@ import static io.courant.http.HttpNode.V2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.courant.client.ProducerRecord;
 import io.courant.client.TopicPartition;
 import io.courant.group.OffsetAndMetadata;
+import io.courant.log.Partition;
 import io.courant.testing.Await;
 import io.courant.testing.TestNode;
 import java.time.Duration;
@@ -64,5 +66,31 @@ class MetricsRoutesTest {
         "courant_http_request_duration_seconds_count{method=\"POST\",route=\"/topics/{topicname}\",status=\"200\"} ")), response.body());
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("courant_http_request_duration_seconds_bucket{method=\"POST\","
         + "route=\"/topics/{topicname}\",status=\"200\",le=\"+Inf\"} ")));
+  }
+
+  @Test
+  void countsEverySurfacesTrafficPerPartition() {
+    String topic = TestNode.uniqueTopic("http-metrics-all");
+    assertEquals(201, node.post("/admin/topics", V2, "{\"topic_name\":\"" + topic + "\",\"partitions_count\":1}").status());
+    assertEquals(200, node.post("/topics/" + topic, TEXT_V2, "{\"records\":[{\"value\":\"a\"},{\"value\":\"b\"},{\"value\":\"c\"}]}").status());
+    TestNode.await(node.courant().sendAll(List.of(ProducerRecord.of(topic, null, "d"), ProducerRecord.of(topic, null, "e")), Partition.Acks.ALL));
+    TopicPartition tp0 = new TopicPartition(topic, 0);
+    assertEquals(5, TestNode.await(node.courant().fetch(tp0, 0, 1 << 20, Duration.ZERO)).records().size());
+
+    List<String> lines = node.get("/metrics").body().lines().toList();
+    String tp = "{topic=\"" + topic + "\",partition=\"0\"}";
+    assertTrue(lines.contains("courant_partition_appended_records_total" + tp + " 5"), String.join("\n", lines));
+    assertTrue(lines.contains("courant_partition_fetched_records_total" + tp + " 5"));
+    assertTrue(lines.contains("courant_http_produced_records_total" + tp + " 3"), "the HTTP share alone");
+    long appendedBytes = sample(lines, "courant_partition_appended_bytes_total" + tp);
+    assertTrue(appendedBytes > 5, "record batches, headers included: " + appendedBytes);
+    assertEquals(appendedBytes, sample(lines, "courant_partition_fetched_bytes_total" + tp), "the two batches read back whole");
+    assertTrue(sample(lines, "courant_partition_append_duration_seconds_count") >= 2);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("courant_partition_append_duration_seconds_bucket{le=\"+Inf\"} ")));
+  }
+
+  private static long sample(List<String> lines, String series) {
+    return lines.stream().filter(l -> l.startsWith(series + " ")).map(l -> (long) Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no sample " + series));
   }
 }

@@ -87,12 +87,7 @@ class TwoNodeConsumerTest {
   }
 
   private HttpResponse<String> send(String url, String method, String type, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
-    if (type != null) {
-      b.header(method.equals("GET") ? "Accept" : "Content-Type", type);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return io.courant.testing.TestHttp.send(client, url, method, type, body);
   }
 
   private static JsonNode json(HttpResponse<String> r) throws Exception {

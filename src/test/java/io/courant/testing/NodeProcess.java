@@ -83,6 +83,26 @@ public final class NodeProcess implements AutoCloseable {
     return kafkaPort;
   }
 
+  /**
+   * The node's HTTP base address ({@code http://host:port}), read from the line it prints when
+   * ready; waits for it up to 90 s.
+   */
+  public String httpBase() {
+    java.util.regex.Pattern ready = java.util.regex.Pattern.compile("Courant node ready: (http://[0-9.]+:[0-9]+)/ready");
+    String[] found = new String[1];
+    Await.until("node " + name + " ready (" + log + ")", java.time.Duration.ofSeconds(90), java.time.Duration.ofMillis(200), () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("node " + name + " exited (log: " + log + ")");
+      }
+      java.util.regex.Matcher m = ready.matcher(Files.exists(log) ? Files.readString(log) : "");
+      if (m.find()) {
+        found[0] = m.group(1);
+      }
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
   public String name() {
     return name;
   }

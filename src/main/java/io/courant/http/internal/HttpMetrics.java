@@ -1,6 +1,7 @@
 package io.courant.http.internal;
 
 import io.courant.client.TopicPartition;
+import io.courant.log.PartitionMetrics;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,30 +24,6 @@ public final class HttpMetrics {
     final LongAdder fetchedBytes = new LongAdder();
   }
 
-  /** A latency histogram of one endpoint and status class. */
-  static final class Latency {
-    final LongAdder[] buckets = new LongAdder[LATENCY_BUCKETS.length];
-    final LongAdder count = new LongAdder();
-    final LongAdder sumNanos = new LongAdder();
-
-    Latency() {
-      for (int i = 0; i < buckets.length; i++) {
-        buckets[i] = new LongAdder();
-      }
-    }
-
-    void observe(long nanos) {
-      double seconds = nanos / 1e9;
-      for (int i = 0; i < buckets.length; i++) {
-        if (seconds <= LATENCY_BUCKETS[i]) {
-          buckets[i].increment();
-        }
-      }
-      count.increment();
-      sumNanos.add(nanos);
-    }
-  }
-
   /** An endpoint (method and route template) and the response's status. */
   record EndpointKey(String method, String route, int status) implements Comparable<EndpointKey> {
     @Override
@@ -56,7 +33,7 @@ public final class HttpMetrics {
   }
 
   private final Map<TopicPartition, PartitionCounters> partitions = new ConcurrentHashMap<>();
-  private final Map<EndpointKey, Latency> latencies = new ConcurrentHashMap<>();
+  private final Map<EndpointKey, PartitionMetrics.Histogram> latencies = new ConcurrentHashMap<>();
 
   public void produced(String topic, int partition, int records, long bytes) {
     PartitionCounters c = counters(topic, partition);
@@ -71,7 +48,7 @@ public final class HttpMetrics {
   }
 
   public void request(String method, String route, int status, long nanos) {
-    latencies.computeIfAbsent(new EndpointKey(method, route, status), k -> new Latency()).observe(nanos);
+    latencies.computeIfAbsent(new EndpointKey(method, route, status), k -> new PartitionMetrics.Histogram(LATENCY_BUCKETS)).observe(nanos);
   }
 
   /** A partition's counters stop being reported (its topic was deleted). */
@@ -89,7 +66,7 @@ public final class HttpMetrics {
     return sorted;
   }
 
-  Map<EndpointKey, Latency> latencies() {
+  Map<EndpointKey, PartitionMetrics.Histogram> latencies() {
     return new TreeMap<>(latencies);
   }
 }

@@ -5,6 +5,7 @@ import io.courant.client.TopicPartition;
 import io.courant.group.GroupLag;
 import io.courant.http.HealthRoutes;
 import io.courant.log.Partition;
+import io.courant.log.PartitionMetrics;
 import io.courant.topic.TopicDescription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -108,6 +109,7 @@ public final class MetricsRoutes extends AllDirectives {
         .sample("courant_metrics_scrape_errors", s.errors());
 
     writeCounters(out);
+    writePartitionCounters(out);
     writeLogs(out, s.logs());
     writeLags(out, s.lags());
     writeLatencies(out);
@@ -120,6 +122,28 @@ public final class MetricsRoutes extends AllDirectives {
     counter(out, counters, "courant_http_produced_bytes_total", "key and value bytes produced through this node's HTTP API", c -> c.producedBytes.sum());
     counter(out, counters, "courant_http_fetched_records_total", "records polled through this node's HTTP API", c -> c.fetchedRecords.sum());
     counter(out, counters, "courant_http_fetched_bytes_total", "key and value bytes polled through this node's HTTP API", c -> c.fetchedBytes.sum());
+  }
+
+  /** Every surface's traffic (Java API, Kafka protocol, HTTP, streams), as the partitions hosted here counted it. */
+  private void writePartitionCounters(PrometheusText out) {
+    Map<PartitionMetrics.Key, PartitionMetrics.Counters> counters = PartitionMetrics.get(system).partitions();
+    partitionCounter(out, counters, "courant_partition_appended_records_total",
+        "records appended to a partition while this node hosted it, through any surface", c -> c.appendedRecords.sum());
+    partitionCounter(out, counters, "courant_partition_appended_bytes_total",
+        "record batch bytes appended to a partition while this node hosted it", c -> c.appendedBytes.sum());
+    partitionCounter(out, counters, "courant_partition_fetched_records_total",
+        "records (offsets) fetched from a partition while this node hosted it, through any surface", c -> c.fetchedRecords.sum());
+    partitionCounter(out, counters, "courant_partition_fetched_bytes_total",
+        "record batch bytes fetched from a partition while this node hosted it", c -> c.fetchedBytes.sum());
+    String name = "courant_partition_append_duration_seconds";
+    out.family(name, "histogram", "from a partition receiving an append to its acknowledgement (after the journal write unless acks=0)");
+    histogram(out, name, PartitionMetrics.get(system).appendLatency());
+  }
+
+  private static void partitionCounter(PrometheusText out, Map<PartitionMetrics.Key, PartitionMetrics.Counters> counters, String name,
+      String help, java.util.function.ToLongFunction<PartitionMetrics.Counters> value) {
+    out.family(name, "counter", help);
+    counters.forEach((k, c) -> out.sample(name, value.applyAsLong(c), "topic", k.topic(), "partition", Integer.toString(k.partition())));
   }
 
   private static void counter(PrometheusText out, Map<TopicPartition, HttpMetrics.PartitionCounters> counters, String name,
@@ -149,15 +173,17 @@ public final class MetricsRoutes extends AllDirectives {
   private void writeLatencies(PrometheusText out) {
     String name = "courant_http_request_duration_seconds";
     out.family(name, "histogram", "HTTP request latencies by method, documented route and status");
-    metrics.latencies().forEach((k, h) -> {
-      String[] base = {"method", k.method(), "route", k.route(), "status", Integer.toString(k.status())};
-      for (int i = 0; i < HttpMetrics.LATENCY_BUCKETS.length; i++) {
-        out.sample(name + "_bucket", h.buckets[i].sum(), with(base, "le", Double.toString(HttpMetrics.LATENCY_BUCKETS[i])));
-      }
-      out.sample(name + "_bucket", h.count.sum(), with(base, "le", "+Inf"));
-      out.sample(name + "_sum", h.sumNanos.sum() / 1e9, base);
-      out.sample(name + "_count", h.count.sum(), base);
-    });
+    metrics.latencies().forEach((k, h) -> histogram(out, name, h, "method", k.method(), "route", k.route(), "status",
+        Integer.toString(k.status())));
+  }
+
+  private static void histogram(PrometheusText out, String name, PartitionMetrics.Histogram h, String... labels) {
+    for (int i = 0; i < h.bounds.length; i++) {
+      out.sample(name + "_bucket", h.buckets[i].sum(), with(labels, "le", Double.toString(h.bounds[i])));
+    }
+    out.sample(name + "_bucket", h.count.sum(), with(labels, "le", "+Inf"));
+    out.sample(name + "_sum", h.sumNanos.sum() / 1e9, labels);
+    out.sample(name + "_count", h.count.sum(), labels);
   }
 
   private static String[] with(String[] labels, String name, String value) {

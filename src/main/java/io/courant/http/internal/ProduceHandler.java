@@ -51,7 +51,8 @@ public final class ProduceHandler {
     }
     List<ProducerRecord> records = Json.list(body, "records", r -> record(topic, partition, format, r));
     boolean async = request.getUri().query().get("async").map(Boolean::parseBoolean).orElse(false);
-    return courant.describeTopic(topic).thenCompose(t -> {
+    // The node's cached metadata, as the send itself uses: no round trip to the topic controller per request.
+    return courant.cachedTopic(topic).thenCompose(t -> {
       List<ProducerRecord> placed = place(t, records);
       List<CompletableFuture<List<RecordMetadata>>> sends = send(t, placed, async);
       if (async) {

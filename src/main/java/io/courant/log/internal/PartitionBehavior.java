@@ -80,7 +80,7 @@ public final class PartitionBehavior {
 
   /** An accepted append waiting for its journal write. */
   private record PendingAppend(byte[] batches, long baseOffset, long lastOffset, long maxTimestamp, long appendTime,
-      ActorRef<Partition.AppendReply> replyTo) {}
+      ActorRef<Partition.AppendReply> replyTo, long receivedNanos) {}
 
   /** A reply due once an offset is durable (a duplicate of an append still in flight). */
   private record DurableReply(long lastOffset, Partition.Appended reply, ActorRef<Partition.AppendReply> replyTo) {}
@@ -118,6 +118,8 @@ public final class PartitionBehavior {
   private TopicLog topic;
   private LogState state;
   private String name;
+  /** This partition's counters on this node (set once the topic is known). */
+  private io.courant.log.PartitionMetrics.Counters counters;
   private long highWatermark;
   private final ArrayDeque<PendingAppend> pending = new ArrayDeque<>();
   private long pendingBytes;
@@ -209,6 +211,7 @@ public final class PartitionBehavior {
           }
           topic = m.topic().get();
           name = topic.name() + "-" + partition;
+          counters = io.courant.log.PartitionMetrics.get(ctx.getSystem()).partition(topic.name(), partition);
           return startedIfReady(partition);
         })
         .onMessage(StartTimedOut.class, m -> failStart(ErrorCode.REQUEST_TIMED_OUT,
@@ -293,6 +296,7 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onAppend(Partition.Append append) {
+    long receivedNanos = System.nanoTime();
     ByteBuffer buffer = ByteBuffer.wrap(append.batches());
     if (pendingBytes + append.batches().length > settings.maxPendingBytes()) {
       append.replyTo().tell(new Rejected(ErrorCode.REQUEST_TIMED_OUT, "partition " + name + " has " + pendingBytes
@@ -339,9 +343,10 @@ public final class PartitionBehavior {
     boolean replyNow = append.acks() == Partition.Acks.NONE;
     if (replyNow) {
       append.replyTo().tell(new Partition.Appended(baseOffset, lastOffset, appendTime, state.logStartOffset()));
+      io.courant.log.PartitionMetrics.get(ctx.getSystem()).appendLatency().observe(System.nanoTime() - receivedNanos);
     }
     pending.add(new PendingAppend(append.batches(), baseOffset, lastOffset, maxTimestamp, appendTime,
-        replyNow ? null : append.replyTo()));
+        replyNow ? null : append.replyTo(), receivedNanos));
     pendingBytes += append.batches().length;
     writeIfIdle();
     return Behaviors.same();
@@ -433,10 +438,15 @@ public final class PartitionBehavior {
     state.lastSeqNr = done.seqNr();
     highWatermark = event.lastOffset() + 1;
     tail.put(done.seqNr(), event.batches());
+    io.courant.log.PartitionMetrics.Histogram latency = io.courant.log.PartitionMetrics.get(ctx.getSystem()).appendLatency();
+    long now = System.nanoTime();
     for (PendingAppend p : inFlight) {
       pendingBytes -= p.batches().length;
+      counters.appendedRecords.add(p.lastOffset() - p.baseOffset() + 1);
+      counters.appendedBytes.add(p.batches().length);
       if (p.replyTo() != null) {
         p.replyTo().tell(new Partition.Appended(p.baseOffset(), p.lastOffset(), p.appendTime(), state.logStartOffset()));
+        latency.observe(now - p.receivedNanos());
       }
     }
     inFlight = null;
@@ -736,9 +746,22 @@ public final class PartitionBehavior {
     long hw = highWatermark;
     long logStart = state.logStartOffset();
     readEvents(first, last,
-        events -> fetch.replyTo().tell(new Partition.Fetched(concat(events, fetch.offset()), hw, logStart)),
+        events -> fetch.replyTo().tell(counted(new Partition.Fetched(concat(events, fetch.offset()), hw, logStart), fetch.offset())),
         failure -> fetch.replyTo().tell(new Rejected(ErrorCode.KAFKA_STORAGE_ERROR,
             "partition " + name + ": reading the journal failed: " + failure.getMessage())));
+  }
+
+  /** Counts a fetch's records (offsets from the one asked for) and bytes in this partition's counters. */
+  private Partition.Fetched counted(Partition.Fetched fetched, long fromOffset) {
+    if (fetched.batches().length > 0) {
+      long records = 0;
+      for (BatchInfo b : RecordBatches.batches(ByteBuffer.wrap(fetched.batches()))) {
+        records += Math.max(0, b.lastOffset() - Math.max(b.baseOffset(), fromOffset) + 1);
+      }
+      counters.fetchedRecords.add(records);
+      counters.fetchedBytes.add(fetched.batches().length);
+    }
+    return fetched;
   }
 
   /**
@@ -881,6 +904,7 @@ public final class PartitionBehavior {
 
   private Behavior<Command> onTopicDeleted(Partition.TopicDeleted deleted) {
     String message = "topic " + topic.name() + " was deleted";
+    io.courant.log.PartitionMetrics.get(ctx.getSystem()).forgetTopic(topic.name());
     if (inFlight != null) {
       inFlight.forEach(p -> replyError(p.replyTo(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message));
     }
