@@ -659,11 +659,12 @@ public final class Courant implements Extension {
   public CompletionStage<Map<TopicPartition, org.apache.pekko.actor.Address>> partitionOwners() {
     CompletionStage<Map<String, org.apache.pekko.actor.Address>> homes = Partition.shardHomes(system, settings.requestTimeout())
         .exceptionallyCompose(Courant::timeoutAsCourantError);
+    var shards = Partition.shards(system);
     return listTopics().thenCombine(homes, (topics, hostOfShard) -> {
       Map<TopicPartition, org.apache.pekko.actor.Address> owners = new LinkedHashMap<>();
       for (TopicDescription t : topics) {
         for (int p = 0; p < t.partitions(); p++) {
-          org.apache.pekko.actor.Address host = hostOfShard.get(Partition.shardOf(system, Partition.entityId(t.topicId(), p)));
+          org.apache.pekko.actor.Address host = hostOfShard.get(shards.shardId(Partition.entityId(t.topicId(), p)));
           if (host != null) {
             owners.put(new TopicPartition(t.name(), p), host);
           }

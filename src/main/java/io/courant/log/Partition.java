@@ -53,9 +53,12 @@ public final class Partition {
     return topicId + "-" + partition;
   }
 
-  /** The shard that holds the partition with this entity id (sharding's default extractor). */
-  public static String shardOf(ActorSystem<?> system, String entityId) {
-    return new HashCodeMessageExtractor<Command>(ClusterShardingSettings.create(system).numberOfShards()).shardId(entityId);
+  /**
+   * Maps a partition's entity id to its shard (sharding's default extractor, with this system's
+   * number of shards). Make it once and keep it: it reads the sharding settings.
+   */
+  public static HashCodeMessageExtractor<Command> shards(ActorSystem<?> system) {
+    return new HashCodeMessageExtractor<>(ClusterShardingSettings.create(system).numberOfShards());
   }
 
   /**

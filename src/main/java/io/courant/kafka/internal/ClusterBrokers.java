@@ -23,7 +23,7 @@ import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -44,12 +44,14 @@ final class ClusterBrokers implements Brokers {
   private final Broker self;
   private final Address selfAddress;
   private final Duration refreshInterval;
+  private final HashCodeMessageExtractor<Partition.Command> shards;
   private volatile Map<String, Broker> published = Map.of();
   private volatile Homes homes = new Homes(Map.of(), System.nanoTime() - Duration.ofDays(1).toNanos());
   private CompletableFuture<Void> reading;
 
   private ClusterBrokers(ActorSystem<?> system, Broker self, Duration refreshInterval) {
     this.system = system;
+    this.shards = Partition.shards(system);
     this.self = self;
     this.selfAddress = Cluster.get(system).selfMember().address();
     this.refreshInterval = refreshInterval;
@@ -172,7 +174,7 @@ final class ClusterBrokers implements Brokers {
     if (System.nanoTime() - h.readAtNanos() > refreshInterval.toNanos()) {
       read();
     }
-    Address home = h.byShard().get(Partition.shardOf(system, Partition.entityId(topicId, partition)));
+    Address home = h.byShard().get(shards.shardId(Partition.entityId(topicId, partition)));
     if (home == null || home.equals(selfAddress)) {
       return Optional.of(self);
     }
