@@ -302,7 +302,7 @@ public final class Courant implements Extension {
       builder.append(r.timestamp() == null ? now : r.timestamp(), r.key(), r.value(), r.headers());
     }
     TopicPartition tp = new TopicPartition(t.name(), partition);
-    return append(tp, toArray(builder.build()), acks).thenAccept(appended -> {
+    return append(tp, builder.buildArray(), acks).thenAccept(appended -> {
       for (int k = 0; k < count; k++) {
         int i = indexes == null ? k : indexes.get(k);
         Long ts = records.get(i).timestamp();
@@ -700,14 +700,5 @@ public final class Courant implements Extension {
       return CompletableFuture.failedFuture(new TimeoutException("no reply in time: " + cause.getMessage()));
     }
     return CompletableFuture.failedFuture(cause);
-  }
-
-  private static byte[] toArray(ByteBuffer b) {
-    if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
-      return b.array();
-    }
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
   }
 }

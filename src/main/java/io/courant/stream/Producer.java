@@ -52,10 +52,7 @@ public final class Producer {
    * @return materializes to the completion (failed with the first send error)
    */
   public static <K, V> Sink<ProducerRecord<K, V>, CompletionStage<Done>> plainSink(ProducerSettings<K, V> settings) {
-    return Flow.<ProducerRecord<K, V>>create()
-        .map(ProducerMessage::single)
-        .via(flexiFlow(settings))
-        .toMat(Sink.ignore(), Keep.right());
+    return Flow.fromGraph(ProducerStage.sink(settings)).toMat(Sink.ignore(), Keep.right());
   }
 
   /**
@@ -75,7 +72,7 @@ public final class Producer {
    * input order once all its records are stored.
    */
   public static <K, V, P> Flow<Envelope<K, V, P>, Results<K, V, P>, NotUsed> flexiFlow(ProducerSettings<K, V> settings) {
-    return Flow.fromGraph(new ProducerStage<K, V, P>(settings));
+    return Flow.fromGraph(ProducerStage.<K, V, P>flow(settings));
   }
 
   /**

@@ -130,18 +130,21 @@ class ProducerStreamTest {
     }
   }
 
-  /** The record batches stored in a partition: their record counts, in order (Kafka's v2 batch layout). */
-  private static List<Integer> batchSizes(TopicPartition tp) {
+  /** A stored record batch: how many records it holds and its encoded size in bytes. */
+  private record StoredBatch(int records, int bytes) {}
+
+  /** The record batches stored in a partition, in order (Kafka's v2 batch layout). */
+  private static List<StoredBatch> storedBatches(TopicPartition tp) {
     Partition.Fetched f = await(node.courant().fetchBatches(tp, 0, 64 << 20, 1, Duration.ZERO));
     ByteBuffer b = ByteBuffer.wrap(f.batches());
-    List<Integer> sizes = new ArrayList<>();
+    List<StoredBatch> batches = new ArrayList<>();
     while (b.remaining() >= 61) {
       int start = b.position();
       int length = b.getInt(start + 8);
-      sizes.add(b.getInt(start + 23) + 1); // lastOffsetDelta + 1
+      batches.add(new StoredBatch(b.getInt(start + 23) + 1, 12 + length)); // lastOffsetDelta + 1; offset and length fields + the rest
       b.position(start + 12 + length);
     }
-    return sizes;
+    return batches;
   }
 
   @Test
@@ -150,11 +153,13 @@ class ProducerStreamTest {
     String value = "x".repeat(100);
     await(Source.range(0, 1999)
         .map(i -> ProducerRecord.<String, String>of(topic, value))
-        .runWith(Producer.plainSink(settings().withBatchSize(16384).withLinger(Duration.ofMillis(50))), node.system()));
-    List<Integer> sizes = batchSizes(new TopicPartition(topic, 0));
-    assertEquals(2000, sizes.stream().mapToInt(Integer::intValue).sum());
-    assertTrue(sizes.size() <= 40, "2000 records of ~124 bytes in batches of 16 KiB, not one by one: " + sizes);
-    assertTrue(sizes.stream().allMatch(s -> s <= 16384 / 124 + 1), "no batch beyond batch.size: " + sizes);
+        .runWith(Producer.plainSink(settings().withBatchSize(16384).withLinger(Duration.ofMillis(500))), node.system()));
+    List<StoredBatch> batches = storedBatches(new TopicPartition(topic, 0));
+    assertEquals(2000, batches.stream().mapToInt(StoredBatch::records).sum());
+    assertTrue(batches.size() <= 20, "2000 records of ~110 encoded bytes in batches of 16 KiB, not one by one: " + batches);
+    assertTrue(batches.stream().allMatch(b -> b.bytes() <= 16384), "no batch beyond batch.size (encoded, as Kafka's producer): " + batches);
+    assertTrue(batches.stream().limit(batches.size() - 1).allMatch(b -> b.bytes() > 16384 - 200),
+        "every batch but the last filled to batch.size: " + batches);
   }
 
   @ParameterizedTest

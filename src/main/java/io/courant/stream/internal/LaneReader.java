@@ -1,7 +1,6 @@
 package io.courant.stream.internal;
 
 import io.courant.client.ConsumerRecord;
-import java.util.ArrayDeque;
 import java.util.function.Function;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.Shape;
@@ -11,11 +10,14 @@ import org.apache.pekko.stream.stage.OutHandler;
 
 /** Emits the records of a {@link RecordLane} as downstream asks for them. */
 abstract class LaneReader<T> extends GraphStageLogic implements OutHandler {
+  /** Records taken from the lane at once (one lock for all of them). */
   private static final int CHUNK = 64;
 
   private final Outlet<T> out;
   private final Function<ConsumerRecord, T> toMessage;
-  private final ArrayDeque<ConsumerRecord> chunk = new ArrayDeque<>();
+  private final ConsumerRecord[] chunk = new ConsumerRecord[CHUNK];
+  private int next;
+  private int taken;
   private RecordLane lane;
 
   LaneReader(Shape shape, Outlet<T> out, Function<ConsumerRecord, T> toMessage) {
@@ -41,11 +43,18 @@ abstract class LaneReader<T> extends GraphStageLogic implements OutHandler {
     if (lane == null || !isAvailable(out)) {
       return;
     }
-    if (chunk.isEmpty()) {
-      chunk.addAll(lane.take(CHUNK));
+    if (next < taken && lane.dropAll()) {
+      java.util.Arrays.fill(chunk, next, taken, null); // stopped: what was taken is not emitted either
+      next = taken;
     }
-    if (!chunk.isEmpty()) {
-      push(out, toMessage.apply(chunk.poll()));
+    if (next == taken) {
+      next = 0;
+      taken = lane.take(chunk);
+    }
+    if (next < taken) {
+      ConsumerRecord r = chunk[next];
+      chunk[next++] = null;
+      push(out, toMessage.apply(r));
     } else if (lane.finished()) {
       if (lane.failure() != null) {
         failStage(lane.failure());

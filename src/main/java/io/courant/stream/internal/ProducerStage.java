@@ -5,7 +5,9 @@ import io.courant.client.Partitioner;
 import io.courant.client.RecordMetadata;
 import io.courant.client.TopicPartition;
 import io.courant.log.Header;
+import io.courant.log.Partition;
 import io.courant.log.Partition.Acks;
+import io.courant.log.internal.kafka.RecordBatches;
 import io.courant.stream.ProducerMessage.Envelope;
 import io.courant.stream.ProducerMessage.Message;
 import io.courant.stream.ProducerMessage.MultiMessage;
@@ -20,6 +22,7 @@ import io.courant.topic.TopicDescription;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -41,27 +45,44 @@ import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
- * The producer stage behind every {@code Producer} flow and sink. Records are gathered per
- * partition into batches, sent when full ({@code batch.size}) or old ({@code linger.ms}), with at
- * most {@code max.in.flight.requests.per.connection} batches in flight per partition and {@code
- * max-batches-in-flight} in all; results go out in input order. The stage pulls only while it holds
- * less than {@code buffer.memory} bytes of records (gathered, in flight, or done but not yet taken
+ * The producer stage behind every {@code Producer} flow and sink. Records are encoded straight into
+ * a Kafka record batch per partition (no intermediate record objects), each appended through {@link
+ * Courant#append} when full ({@code batch.size} bytes encoded, cut as Kafka's producer cuts) or old
+ * ({@code linger.ms}), with at most {@code max.in.flight.requests.per.connection} batches in flight
+ * per partition and {@code max-batches-in-flight} in all. The stage pulls only while it holds less
+ * than {@code buffer.memory} bytes of records (gathered, in flight, or done but not yet taken
  * downstream): a slow partition or a slow downstream slows the stream instead of filling memory.
+ *
+ * <p>Its input is either envelopes ({@link #flow}: a result per envelope, in input order) or bare
+ * records ({@link #sink}: nothing is kept per record and nothing is emitted; the stage completes
+ * once every record is stored).
+ *
+ * @param <I> what comes in: {@code Envelope<K, V, P>} or {@code ProducerRecord<K, V>}
  */
-public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<K, V, P>, Results<K, V, P>>> {
+public final class ProducerStage<I, K, V, P> extends GraphStage<FlowShape<I, Results<K, V, P>>> {
   private static final int RECORD_OVERHEAD = 24;
 
-  private final Inlet<Envelope<K, V, P>> in = Inlet.create("CourantProducer.in");
+  private final Inlet<I> in = Inlet.create("CourantProducer.in");
   private final Outlet<Results<K, V, P>> out = Outlet.create("CourantProducer.out");
-  private final FlowShape<Envelope<K, V, P>, Results<K, V, P>> shape = FlowShape.of(in, out);
+  private final FlowShape<I, Results<K, V, P>> shape = FlowShape.of(in, out);
   private final ProducerSettings<K, V> settings;
 
-  public ProducerStage(ProducerSettings<K, V> settings) {
+  private ProducerStage(ProducerSettings<K, V> settings) {
     this.settings = settings;
   }
 
+  /** Stores each envelope's records and emits its results, in input order. */
+  public static <K, V, P> ProducerStage<Envelope<K, V, P>, K, V, P> flow(ProducerSettings<K, V> settings) {
+    return new ProducerStage<>(settings);
+  }
+
+  /** Stores records and emits nothing: the plain sink's path, with no per-record bookkeeping. */
+  public static <K, V> ProducerStage<ProducerRecord<K, V>, K, V, NotUsed> sink(ProducerSettings<K, V> settings) {
+    return new ProducerStage<>(settings);
+  }
+
   @Override
-  public FlowShape<Envelope<K, V, P>, Results<K, V, P>> shape() {
+  public FlowShape<I, Results<K, V, P>> shape() {
     return shape;
   }
 
@@ -104,19 +125,40 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     }
   }
 
-  /** Records of one partition sent together. */
+  /** Records of one partition, encoded as they come, sent together. */
   private final class Batch {
     final TopicPartition tp;
     final long createdNanos = System.nanoTime();
-    final List<io.courant.client.ProducerRecord> records = new ArrayList<>();
-    final List<Pending> owners = new ArrayList<>();
-    int[] indexes = new int[16];
+    final RecordBatches.Builder builder;
+    int count;
     long bytes;
+    /** Bytes of bare records (no owner to release them when taken downstream). */
+    long unownedBytes;
+    /** For envelopes only: each record's envelope, its index there, and its timestamp. */
+    Object[] owners; // Pending (an inner class of a generic class: no generic array)
+    int[] indexes;
+    long[] timestamps;
     /** No more records go into it: the sticky partitioner moved on because the next did not fit. */
     boolean closed;
 
-    Batch(TopicPartition tp) {
+    Batch(TopicPartition tp, RecordBatches.Builder builder) {
       this.tp = tp;
+      this.builder = builder;
+    }
+
+    void own(int k, Pending owner, int index, long timestamp) {
+      if (owners == null) {
+        owners = new Object[16];
+        indexes = new int[16];
+        timestamps = new long[16];
+      } else if (k == owners.length) {
+        owners = Arrays.copyOf(owners, k * 2);
+        indexes = Arrays.copyOf(indexes, k * 2);
+        timestamps = Arrays.copyOf(timestamps, k * 2);
+      }
+      owners[k] = owner;
+      indexes[k] = index;
+      timestamps[k] = timestamp;
     }
   }
 
@@ -129,7 +171,6 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     final int partitions;
     final long loadedNanos = System.nanoTime();
     int sticky;
-    long stickyBytes;
 
     TopicInfo(int partitions) {
       this.partitions = partitions;
@@ -140,12 +181,12 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
   /** A batch's reply. */
   private final class Sent {
     final Batch batch;
-    final List<RecordMetadata> metadata;
+    final Partition.Appended appended;
     final Throwable failure;
 
-    Sent(Batch batch, List<RecordMetadata> metadata, Throwable failure) {
+    Sent(Batch batch, Partition.Appended appended, Throwable failure) {
       this.batch = batch;
-      this.metadata = metadata;
+      this.appended = appended;
       this.failure = failure;
     }
   }
@@ -160,16 +201,19 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     private final String compressionType = settings.compressionType();
     private final int batchSize = settings.batchSize();
     private final Duration linger = settings.linger();
+    private final long lingerNanos = settings.linger().toNanos();
     private final long bufferMemory = settings.bufferMemory();
     private final int maxPerPartition = settings.maxInFlightPerPartition();
     private final int maxInFlight = settings.maxBatchesInFlight();
     private Courant courant;
-    private Duration metadataMaxAge;
+    private long metadataMaxAgeNanos;
     private AsyncCallback<Sent> onSent;
     private AsyncCallback<TopicLoaded> onTopic;
-    private Envelope<K, V, P> waitingForTopic;
+    private I waitingForTopic;
     private final Set<String> loading = new HashSet<>();
     private int inFlight;
+    /** Batches made and not yet stored. */
+    private int open;
     private long bufferedBytes;
     private boolean upstreamDone;
     private boolean stickyClosedABatch;
@@ -184,7 +228,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     @Override
     public void preStart() {
       courant = Courant.get(Adapter.toTyped(materializer().system()));
-      metadataMaxAge = courant.settings().metadataMaxAge();
+      metadataMaxAgeNanos = courant.settings().metadataMaxAge().toNanos();
       onSent = createAsyncCallback(this::sent);
       onTopic = createAsyncCallback(this::topicLoaded);
       pull(in);
@@ -212,12 +256,25 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       sendReady();
     }
 
-    private void accept(Envelope<K, V, P> envelope) {
+    @SuppressWarnings("unchecked")
+    private void accept(I element) {
+      if (element instanceof ProducerRecord<?, ?> bare) {
+        ProducerRecord<K, V> r = (ProducerRecord<K, V>) bare;
+        if (r.partition() == null && !topics.containsKey(r.topic())) {
+          waitForTopic(element, r.topic());
+          return;
+        }
+        if (add(null, 0, r)) {
+          sendReady();
+        }
+        maybePull();
+        return;
+      }
+      Envelope<K, V, P> envelope = (Envelope<K, V, P>) element;
       List<ProducerRecord<K, V>> records = recordsOf(envelope);
       for (ProducerRecord<K, V> r : records) {
         if (r.partition() == null && !topics.containsKey(r.topic())) {
-          waitingForTopic = envelope;
-          loadTopic(r.topic());
+          waitForTopic(element, r.topic());
           return;
         }
       }
@@ -236,6 +293,11 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       maybePull();
     }
 
+    private void waitForTopic(I element, String topic) {
+      waitingForTopic = element;
+      loadTopic(topic);
+    }
+
     private List<ProducerRecord<K, V>> recordsOf(Envelope<K, V, P> envelope) {
       if (envelope instanceof Message<K, V, P> m) {
         return List.of(m.record());
@@ -245,15 +307,22 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       return List.of();
     }
 
-    /** Adds a record to its partition's last batch; true if a batch became ready to send. */
+    /**
+     * Encodes a record into its partition's open batch (a new one if it does not fit); true if a
+     * batch became ready to send. {@code owner} is null for a bare record.
+     */
     private boolean add(Pending owner, int index, ProducerRecord<K, V> r) {
       byte[] key = settings.keySerializer().serialize(r.topic(), r.key());
       byte[] value = settings.valueSerializer().serialize(r.topic(), r.value());
+      List<Header> headers = r.headers();
       long size = RECORD_OVERHEAD + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-      for (Header h : r.headers()) {
-        size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+      if (!headers.isEmpty()) {
+        for (Header h : headers) {
+          size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
       }
-      int partition = partitionOf(r, key, size);
+      long timestamp = r.timestamp() == null ? System.currentTimeMillis() : r.timestamp();
+      int partition = partitionOf(r, key, value, timestamp);
       PartitionQueue q;
       TopicPartition tp;
       if (lastQueue != null && lastTp.partition() == partition && lastTp.topic().equals(r.topic())) {
@@ -268,52 +337,51 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       Batch batch = q.batches.peekLast();
       boolean cut = stickyClosedABatch;
       stickyClosedABatch = false;
-      if (batch == null || batch.closed || batch.bytes + size > batchSize) {
+      if (batch == null || batch.closed || !batch.builder.hasRoomFor(timestamp, key, value, headers)) {
         cut |= batch != null; // the previous batch is full
-        batch = new Batch(tp);
+        batch = new Batch(tp, new RecordBatches.Builder(Math.max(0, batchSize - 64), compressionType, -1L, (short) -1, -1));
         q.batches.add(batch);
-        if (!linger.isZero()) {
+        open++;
+        if (lingerNanos > 0) {
           scheduleOnce(batch, linger);
         }
       }
-      batch.records.add(new io.courant.client.ProducerRecord(r.topic(), partition, r.timestamp(), key, value, r.headers()));
-      batch.owners.add(owner);
-      int k = batch.records.size() - 1;
-      if (k == batch.indexes.length) {
-        batch.indexes = java.util.Arrays.copyOf(batch.indexes, k * 2);
+      batch.builder.append(timestamp, key, value, headers);
+      if (owner != null) {
+        batch.own(batch.count, owner, index, timestamp);
+        owner.bytes += size;
+      } else {
+        batch.unownedBytes += size;
       }
-      batch.indexes[k] = index;
+      batch.count++;
       batch.bytes += size;
-      owner.bytes += size;
       bufferedBytes += size;
-      return cut || linger.isZero() || batch.bytes >= batchSize;
+      return cut || lingerNanos == 0 || batch.builder.isFull();
     }
 
-    private int partitionOf(ProducerRecord<K, V> r, byte[] key, long size) {
+    private int partitionOf(ProducerRecord<K, V> r, byte[] key, byte[] value, long timestamp) {
       if (r.partition() != null) {
         return r.partition();
       }
       TopicInfo t = topics.get(r.topic());
-      if (System.nanoTime() - t.loadedNanos > metadataMaxAge.toNanos()) {
+      if (System.nanoTime() - t.loadedNanos > metadataMaxAgeNanos) {
         loadTopic(r.topic()); // used as it is meanwhile
       }
       if (key != null) {
         return Partitioner.partitionForKey(key, t.partitions);
       }
       // Unkeyed records stick to one partition for a batch's worth, then move on (Kafka's sticky
-      // partitioner). The switch happens with the record that would not fit in the batch, as the
-      // batch itself is cut: switching one record later leaves a one-record batch behind that
-      // linger.ms then sends alone.
-      if (t.stickyBytes > 0 && t.stickyBytes + size > batchSize) {
-        PartitionQueue left = queues.get(new TopicPartition(r.topic(), t.sticky));
-        if (left != null && !left.batches.isEmpty()) {
-          left.batches.peekLast().closed = true; // full: send it now, not after linger.ms
-          stickyClosedABatch = true;
-        }
+      // partitioner). The switch happens with the record that does not fit in the partition's open
+      // batch, as that batch is cut: switching one record later would leave a one-record batch
+      // behind that linger.ms then sends alone.
+      PartitionQueue q = lastQueue != null && lastTp.partition() == t.sticky && lastTp.topic().equals(r.topic())
+          ? lastQueue : queues.get(new TopicPartition(r.topic(), t.sticky));
+      Batch open = q == null ? null : q.batches.peekLast();
+      if (open != null && !open.closed && !open.builder.hasRoomFor(timestamp, key, value, r.headers())) {
+        open.closed = true; // full: send it now, not after linger.ms
+        stickyClosedABatch = true;
         t.sticky = (t.sticky + 1) % t.partitions;
-        t.stickyBytes = 0;
       }
-      t.stickyBytes += size;
       return t.sticky;
     }
 
@@ -333,13 +401,12 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
       TopicInfo next = new TopicInfo(loaded.description().partitions());
       if (previous != null && previous.sticky < next.partitions) {
         next.sticky = previous.sticky;
-        next.stickyBytes = previous.stickyBytes;
       }
       topics.put(loaded.topic(), next);
       if (waitingForTopic != null) {
-        Envelope<K, V, P> envelope = waitingForTopic;
+        I element = waitingForTopic;
         waitingForTopic = null;
-        accept(envelope);
+        accept(element);
         if (upstreamDone) {
           sendReady();
           maybeComplete();
@@ -353,7 +420,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
      */
     private void sendReady() {
       long now = System.nanoTime();
-      List<TopicPartition> served = new ArrayList<>();
+      List<TopicPartition> served = null;
       for (Map.Entry<TopicPartition, PartitionQueue> e : queues.entrySet()) {
         if (inFlight >= maxInFlight) {
           break;
@@ -365,40 +432,52 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
           sent = true;
         }
         if (sent) {
+          if (served == null) {
+            served = new ArrayList<>();
+          }
           served.add(e.getKey());
         }
       }
-      for (TopicPartition tp : served) {
-        queues.put(tp, queues.remove(tp));
+      if (served != null) {
+        for (TopicPartition tp : served) {
+          queues.put(tp, queues.remove(tp));
+        }
       }
     }
 
     private boolean ready(PartitionQueue q, long now) {
       Batch head = q.batches.peek();
-      return q.batches.size() > 1 || head.closed || head.bytes >= batchSize || now - head.createdNanos >= linger.toNanos() || upstreamDone
-          || waitingForTopic == null && isClosed(in);
+      return q.batches.size() > 1 || head.closed || now - head.createdNanos >= lingerNanos || upstreamDone
+          || head.builder.isFull() || waitingForTopic == null && isClosed(in);
     }
 
     private void send(PartitionQueue q, Batch batch) {
       inFlight++;
       q.inFlight++;
-      courant.sendAll(batch.records, acks, compressionType).whenComplete((metadata, failure) -> onSent.invoke(new Sent(batch, metadata, failure)));
+      courant.append(batch.tp, batch.builder.buildArray(), acks)
+          .whenComplete((appended, failure) -> onSent.invoke(new Sent(batch, appended, failure)));
     }
 
     private void sent(Sent s) {
       inFlight--;
+      open--;
       queues.get(s.batch.tp).inFlight--;
       if (s.failure != null) {
         failStage(unwrap(s.failure));
         return;
       }
       Batch b = s.batch;
-      for (int k = 0; k < b.records.size(); k++) {
-        Pending owner = b.owners.get(k);
-        owner.metadata[b.indexes[k]] = s.metadata.get(k);
-        owner.outstanding--;
+      bufferedBytes -= b.unownedBytes;
+      if (b.owners != null) {
+        long appendTime = s.appended.logAppendTime();
+        for (int k = 0; k < b.count; k++) {
+          Pending owner = (Pending) b.owners[k];
+          owner.metadata[b.indexes[k]] = new RecordMetadata(b.tp.topic(), b.tp.partition(), s.appended.baseOffset() + k,
+              appendTime >= 0 ? appendTime : b.timestamps[k]);
+          owner.outstanding--;
+        }
+        emitDone();
       }
-      emitDone();
       sendReady();
       maybePull();
       maybeComplete();
@@ -422,7 +501,7 @@ public final class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<
     }
 
     private void maybeComplete() {
-      if (upstreamDone && waitingForTopic == null && pending.isEmpty()) {
+      if (upstreamDone && waitingForTopic == null && pending.isEmpty() && open == 0) {
         completeStage();
       }
     }

@@ -3,7 +3,6 @@ package io.courant.stream.internal;
 import io.courant.client.ConsumerRecord;
 import io.courant.client.TopicPartition;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -21,6 +20,8 @@ public final class RecordLane {
   private boolean attached;
   private boolean completed;
   private Throwable failure;
+  /** Set when the records still held are to be dropped: the reader drops what it took too. */
+  private volatile boolean dropAll;
 
   /**
    * @param capacity records the lane holds before the loop stops polling for it
@@ -64,23 +65,22 @@ public final class RecordLane {
     }
   }
 
-  /** Takes up to {@code max} records. */
-  public List<ConsumerRecord> take(int max) {
-    List<ConsumerRecord> out;
+  /** Moves up to {@code into.length} records into {@code into}; returns how many. */
+  public int take(ConsumerRecord[] into) {
+    int n;
     boolean crossed;
     synchronized (this) {
       int before = records.size();
-      int n = Math.min(max, before);
-      out = new ArrayList<>(n);
+      n = Math.min(into.length, before);
       for (int i = 0; i < n; i++) {
-        out.add(records.poll());
+        into[i] = records.poll();
       }
       crossed = before >= capacity && records.size() < capacity;
     }
     if (crossed) {
       onRoom.run();
     }
-    return out;
+    return n;
   }
 
   /** Drops the records of these partitions (revoked: another member will read them). */
@@ -95,6 +95,7 @@ public final class RecordLane {
       completed = true;
       if (dropRest) {
         records.clear();
+        dropAll = true;
       }
       l = listener;
     }
@@ -123,6 +124,11 @@ public final class RecordLane {
 
   public synchronized int size() {
     return records.size();
+  }
+
+  /** True once the reader must emit nothing more, not even records it has taken already. */
+  public boolean dropAll() {
+    return dropAll;
   }
 
   /** The failure the reader must fail with, or null. */

@@ -301,9 +301,33 @@ public final class RecordBatches {
       builder.append(timestamp, key, value, headers.isEmpty() ? Record.EMPTY_HEADERS : headers(headers));
     }
 
+    /**
+     * Whether the record fits within the size the builder was made for (always true for its first
+     * record): Kafka's producer cuts its batches ({@code batch.size}) the same way.
+     */
+    public boolean hasRoomFor(long timestamp, byte[] key, byte[] value, List<Header> headers) {
+      return builder.hasRoomFor(timestamp, key, value, headers.isEmpty() ? Record.EMPTY_HEADERS : headers(headers));
+    }
+
+    /** Whether the records written reach the size the builder was made for. */
+    public boolean isFull() {
+      return builder.isFull();
+    }
+
     /** The encoded batch. */
     public ByteBuffer build() {
       return builder.build().buffer();
+    }
+
+    /** The encoded batch as an array (a copy only when the buffer is larger than the batch). */
+    public byte[] buildArray() {
+      ByteBuffer b = build();
+      if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+        return b.array();
+      }
+      byte[] out = new byte[b.remaining()];
+      b.duplicate().get(out);
+      return out;
     }
   }
 
