@@ -182,7 +182,7 @@ public final class ProducerSettings<K, V> {
     return type;
   }
 
-  /** {@code batch.size}: bytes of records that make a batch full. */
+  /** {@code batch.size}: encoded bytes of records that make a batch full (as Kafka counts them). */
   public int batchSize() {
     return Math.toIntExact(positive("batch.size"));
   }
