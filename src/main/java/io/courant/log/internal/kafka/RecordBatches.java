@@ -292,9 +292,16 @@ public final class RecordBatches {
      * @param producerId the idempotent producer id, or -1
      */
     public Builder(int estimatedBytes, String compression, long producerId, short epoch, int baseSequence) {
-      builder = MemoryRecords.builder(ByteBuffer.allocate(64 + estimatedBytes), RecordBatch.MAGIC_VALUE_V2,
-          compression(compression), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch,
-          baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+      this(ByteBuffer.allocate(64 + estimatedBytes), compression, producerId, epoch, baseSequence);
+    }
+
+    /**
+     * A builder writing into {@code buffer} (its remaining bytes are the batch's size limit, see
+     * {@link #hasRoomFor}; it is left behind for a larger one if a record needs more).
+     */
+    public Builder(ByteBuffer buffer, String compression, long producerId, short epoch, int baseSequence) {
+      builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2, compression(compression), TimestampType.CREATE_TIME,
+          0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
     }
 
     public void append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
@@ -325,6 +332,12 @@ public final class RecordBatches {
       if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
         return b.array();
       }
+      return buildCopy();
+    }
+
+    /** A copy of the encoded batch: the buffer the builder was given may then be reused. */
+    public byte[] buildCopy() {
+      ByteBuffer b = build();
       byte[] out = new byte[b.remaining()];
       b.duplicate().get(out);
       return out;
