@@ -42,6 +42,9 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class StreamBenchmark {
   private static final int PARTITIONS = 8;
+  /** This JVM's CPU µs per record of each measured run, by what ran (warm-up runs not kept). */
+  private static final Map<String, List<Double>> CPU = new LinkedHashMap<>();
+  private static boolean measuring;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = PartitionLogBenchmark.parse(args);
@@ -71,6 +74,7 @@ public final class StreamBenchmark {
         consumeJavaApi(node, api, warmup);
         consumePlain(node, stage, warmup);
       }
+      measuring = true;
       List<Double> produce = new ArrayList<>();
       List<Double> produceDefaults = new ArrayList<>();
       List<Double> plain = new ArrayList<>();
@@ -102,6 +106,9 @@ public final class StreamBenchmark {
                 + "committableSource+Committer %,.0f records/s%n", round, produce.get(round - 1), apiProduce.get(round - 1),
             plain.get(round - 1), apiConsume.get(round - 1), committable.get(round - 1));
       }
+      Map<String, Double> cpu = new LinkedHashMap<>();
+      CPU.forEach((what, values) -> cpu.put(what, PartitionLogBenchmark.median(values)));
+      results.put("cpuMicrosPerRecord", cpu);
       results.put("produceRatios", ratios(produce, apiProduce));
       results.put("produceDefaultsRatios", ratios(produceDefaults, apiProduce));
       results.put("produceDefaults", Map.of("medianRecordsPerSecond", PartitionLogBenchmark.median(produceDefaults), "rounds", produceDefaults));
@@ -144,6 +151,15 @@ public final class StreamBenchmark {
     return batches == 0 ? 0 : (double) recordsRead / batches;
   }
 
+  /** Prints and (when measuring) keeps this JVM's CPU per record since {@code cpuBefore}. */
+  private static void cpu(String key, String label, long cpuBefore, long count) {
+    double micros = (cpuNanos() - cpuBefore) / 1e3 / count;
+    System.out.printf("  %s: %.2f µs of this JVM's CPU per record%n", label, micros);
+    if (measuring) {
+      CPU.computeIfAbsent(key, k -> new ArrayList<>()).add(micros);
+    }
+  }
+
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
@@ -182,7 +198,7 @@ public final class StreamBenchmark {
     PartitionLogBenchmark.await(Source.range(1, Math.toIntExact(count))
         .map(i -> ProducerRecord.<byte[], byte[]>of(topic, value))
         .runWith(Producer.plainSink(settings), node.system()));
-    System.out.printf("  plainSink: %.2f µs of this JVM's CPU per record%n", (cpuNanos() - cpu) / 1e3 / count);
+    cpu(sameBoundAsApi ? "produce" : "produceDefaults", "plainSink", cpu, count);
     return count / ((System.nanoTime() - start) / 1e9);
   }
 
@@ -209,7 +225,7 @@ public final class StreamBenchmark {
       }
     }
     window.forEach(java.util.concurrent.CompletableFuture::join);
-    System.out.printf("  Java API sendAll: %.2f µs of this JVM's CPU per record%n", (cpuNanos() - cpu) / 1e3 / count);
+    cpu("javaApiProduce", "Java API sendAll", cpu, count);
     return count / ((System.nanoTime() - start) / 1e9);
   }
 
@@ -223,12 +239,15 @@ public final class StreamBenchmark {
         .with("auto.offset.reset", "earliest").with("max.poll.records", 10000))) {
       consumer.assign(all);
       long start = System.nanoTime();
+      long cpu = cpuNanos();
       long read = 0;
       long deadline = start + Duration.ofMinutes(10).toNanos();
       while (read < count && System.nanoTime() < deadline) {
         read += consumer.poll(Duration.ofMillis(200)).size();
       }
-      return read / ((System.nanoTime() - start) / 1e9);
+      double rate = read / ((System.nanoTime() - start) / 1e9);
+      cpu("javaApiConsume", "Java API CourantConsumer", cpu, read);
+      return rate;
     }
   }
 
@@ -244,12 +263,14 @@ public final class StreamBenchmark {
       all.add(new TopicPartition(topic, p));
     }
     long start = System.nanoTime();
+    long cpu = cpuNanos();
     var run = Consumer.plainSource(consumerSettings(node), Subscriptions.assignment(all))
         .take(count)
         .toMat(Sink.ignore(), Keep.both())
         .run(node.system());
     run.second().toCompletableFuture().get(10, TimeUnit.MINUTES);
     double rate = count / ((System.nanoTime() - start) / 1e9);
+    cpu("plainSource", "plainSource", cpu, count);
     PartitionLogBenchmark.await(run.first().isShutdown());
     return rate;
   }
