@@ -80,11 +80,13 @@ public final class ConsumerMessage {
 
   /** A batch of these offsets (the highest per partition wins). */
   public static CommittableOffsetBatch createCommittableOffsetBatch(List<? extends Committable> offsets) {
-    CommittableOffsetBatch batch = CommittableOffsetBatch.EMPTY;
+    Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> all = new LinkedHashMap<>();
+    long size = 0;
     for (Committable c : offsets) {
-      batch = batch.updated(c);
+      CommittableOffsetBatch.add(all, c);
+      size += c.batchSize();
     }
-    return batch;
+    return new CommittableOffsetBatch(all, size);
   }
 
   /** An offset of a source (internal: built by the sources). */
@@ -125,10 +127,10 @@ public final class ConsumerMessage {
   public static final class CommittableOffsetBatch implements Committable {
     static final CommittableOffsetBatch EMPTY = new CommittableOffsetBatch(Map.of(), 0);
 
-    private final Map<OffsetCommitter, Map<TopicPartition, PartitionOffset>> offsets;
+    private final Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> offsets;
     private final long batchSize;
 
-    private CommittableOffsetBatch(Map<OffsetCommitter, Map<TopicPartition, PartitionOffset>> offsets, long batchSize) {
+    private CommittableOffsetBatch(Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> offsets, long batchSize) {
       this.offsets = offsets;
       this.batchSize = batchSize;
     }
@@ -139,21 +141,25 @@ public final class ConsumerMessage {
      * @throws IllegalArgumentException if {@code committable} did not come from a Courant source
      */
     public CommittableOffsetBatch updated(Committable committable) {
-      Map<OffsetCommitter, Map<TopicPartition, PartitionOffset>> next = new LinkedHashMap<>();
+      Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> next = new LinkedHashMap<>();
       offsets.forEach((c, m) -> next.put(c, new LinkedHashMap<>(m)));
-      if (committable instanceof SourceOffset o) {
-        put(next, o.committer, o.partitionOffset);
-      } else if (committable instanceof CommittableOffsetBatch b) {
-        b.offsets.forEach((c, m) -> m.values().forEach(po -> put(next, c, po)));
-      } else {
-        throw new IllegalArgumentException("not an offset of a Courant consumer source: " + committable);
-      }
+      add(next, committable);
       return new CommittableOffsetBatch(next, batchSize + committable.batchSize());
     }
 
-    private static void put(Map<OffsetCommitter, Map<TopicPartition, PartitionOffset>> into, OffsetCommitter c, PartitionOffset po) {
-      into.computeIfAbsent(c, k -> new LinkedHashMap<>())
-          .merge(po.key().topicPartition(), po, (a, b) -> a.offset() >= b.offset() ? a : b);
+    /** Adds an offset or a batch's offsets to {@code into} (the highest per partition wins). */
+    static void add(Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> into, Committable committable) {
+      if (committable instanceof SourceOffset o) {
+        put(into, o.committer, o.partitionOffset);
+      } else if (committable instanceof CommittableOffsetBatch b) {
+        b.offsets.forEach((c, m) -> m.values().forEach(po -> put(into, c, po)));
+      } else {
+        throw new IllegalArgumentException("not an offset of a Courant consumer source: " + committable);
+      }
+    }
+
+    private static void put(Map<OffsetCommitter, Map<GroupTopicPartition, PartitionOffset>> into, OffsetCommitter c, PartitionOffset po) {
+      into.computeIfAbsent(c, k -> new LinkedHashMap<>()).merge(po.key(), po, (a, b) -> a.offset() >= b.offset() ? a : b);
     }
 
     /** The highest offset per group and partition. */
@@ -169,7 +175,7 @@ public final class ConsumerMessage {
       List<CompletableFuture<Done>> commits = new ArrayList<>();
       offsets.forEach((committer, m) -> {
         Map<TopicPartition, OffsetAndMetadata> toCommit = new LinkedHashMap<>();
-        m.forEach((tp, po) -> toCommit.put(tp, OffsetAndMetadata.of(po.offset() + 1)));
+        m.forEach((gtp, po) -> toCommit.put(gtp.topicPartition(), OffsetAndMetadata.of(po.offset() + 1)));
         commits.add(committer.commit(toCommit).toCompletableFuture());
       });
       if (commits.size() == 1) {
