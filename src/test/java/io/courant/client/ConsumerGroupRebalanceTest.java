@@ -138,7 +138,8 @@ class ConsumerGroupRebalanceTest {
   void pollReturnsWithinItsTimeoutWhileARebalanceWaitsForAnotherMember() {
     String topic = topic(2, 0);
     String group = uniqueTopic("g");
-    try (CourantConsumer a = new CourantConsumer(node.system(), settings(group).with("max.poll.interval.ms", 5000));
+    try (CourantConsumer a = new CourantConsumer(node.system(), settings(group).with("max.poll.interval.ms", 5000)
+        .with("session.timeout.ms", 6000));
         CourantConsumer b = new CourantConsumer(node.system(), settings(group))) {
       a.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -147,7 +148,8 @@ class ConsumerGroupRebalanceTest {
       }
       assertEquals(2, a.assignment().size(), "the first member owns both partitions");
 
-      // a stops polling: the rebalance b's join starts waits for a to rejoin, up to a's max.poll.interval.ms (5 s).
+      // a stops polling: the rebalance b's join starts waits for a to rejoin, up to a's max.poll.interval.ms
+      // (5 s; its session, 6 s, outlasts that).
       b.subscribe(List.of(topic));
       int pollsDuringRebalance = 0;
       long slowestNanos = 0;
