@@ -51,9 +51,9 @@ function Overview() {
     <p>This node is <strong id="readiness">${ready === null ? '…' : ready ? 'ready' : 'not ready'}</strong>;
       ${topics ? topics.data.length : '…'} topics, ${groups ? groups.data.length : '…'} consumer groups.</p>
     <${Status} error=${error} />
-    <table id="nodes"><thead><tr><th>Node</th><th>Host</th><th>Port</th><th>Status</th></tr></thead>
+    <table id="nodes"><thead><tr><th>Broker id</th><th>Host</th><th>Kafka port</th><th>Status</th></tr></thead>
       <tbody>${(brokers ? brokers.data : []).map((b) => html`<tr>
-        <td>${b.broker_id}${b.self ? ' (this node)' : ''}</td><td>${b.host}</td><td>${b.port}</td><td>${b.status}</td></tr>`)}</tbody>
+        <td>${b.broker_id}${b.self ? ' (this node)' : ''}</td><td>${b.host}</td><td>${b.port === null ? 'no listener' : b.port}</td><td>${b.status}</td></tr>`)}</tbody>
     </table>
   </section>`;
 }

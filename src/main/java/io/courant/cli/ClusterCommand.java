@@ -3,35 +3,21 @@ package io.courant.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** {@code courant cluster}: the cluster's nodes and the partitions each one hosts. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-    description = {"Lists the cluster's nodes and the partitions each hosts.",
-        "A partition not asked for since the cluster started is on no node yet: the next request starts it."})
+    description = {"Lists the cluster's nodes (by the broker ids Kafka clients see) and the partitions each leads.",
+        "A partition not asked for since the cluster started is listed under the node that answered, as Kafka's Metadata names it."})
 final class ClusterCommand extends NodeCommand {
 
   @Override
   public Integer call() {
     NodeClient client = node.client();
     Placement placement = Placement.read(client);
-    JsonNode topics = client.get(client.v3("/topics")).path("data");
-    Set<String> hosted = new HashSet<>();
-    placement.brokers().forEach(b -> placement.hostedBy(b.path("broker_id").asInt())
-        .forEach(r -> hosted.add(r.path("topic_name").asText() + "/" + r.path("partition_id").asInt())));
-    Map<String, java.util.List<Integer>> notStarted = new TreeMap<>();
-    for (JsonNode t : topics) {
-      for (int p = 0; p < t.path("partitions_count").asInt(); p++) {
-        if (!hosted.contains(t.path("topic_name").asText() + "/" + p)) {
-          notStarted.computeIfAbsent(t.path("topic_name").asText(), k -> new java.util.ArrayList<>()).add(p);
-        }
-      }
-    }
     var out = out();
     if (node.json()) {
       ObjectNode json = NodeClient.object();
@@ -43,8 +29,6 @@ final class ClusterCommand extends NodeCommand {
         placement.hostedBy(b.path("broker_id").asInt()).forEach(r -> ps.addObject().put("topic", r.path("topic_name").asText())
             .put("partition", r.path("partition_id").asInt()));
       }
-      ArrayNode none = json.putArray("not_started");
-      notStarted.forEach((t, ps) -> ps.forEach(p -> none.addObject().put("topic", t).put("partition", p)));
       NodeOptions.printJson(out, json);
       return ExitCode.OK;
     }
@@ -59,7 +43,6 @@ final class ClusterCommand extends NodeCommand {
           .add(r.path("partition_id").asInt()));
       byTopic.forEach((t, ps) -> partitions.row(id, t, numbers(ps)));
     }
-    notStarted.forEach((t, ps) -> partitions.row("(none)", t, numbers(ps)));
     nodes.print(out);
     out.println("(* the node that answered)");
     if (!partitions.isEmpty()) {

@@ -82,6 +82,10 @@ public final class CourantConsumer implements AutoCloseable {
   private String memberId = "";
   private int generationId = GroupCoordinator.NO_GENERATION;
   private volatile boolean rejoinNeeded;
+  // a join in progress across polls: when it started (0: none), and its request in flight
+  private long joinStartedNanos;
+  private CompletableFuture<GroupCoordinator.JoinReply> pendingJoin;
+  private CompletableFuture<GroupCoordinator.SyncReply> pendingSync;
   private volatile boolean lost;
   private volatile long lastPollNanos = System.nanoTime();
   private Cancellable heartbeats;
@@ -146,6 +150,9 @@ public final class CourantConsumer implements AutoCloseable {
       leaveGroup();
     }
     groupManaged = false;
+    joinStartedNanos = 0;
+    pendingJoin = null;
+    pendingSync = null;
     topics = Set.of();
     pattern = null;
     assigned.clear();
@@ -163,7 +170,10 @@ public final class CourantConsumer implements AutoCloseable {
 
   /**
    * Returns the next records (at most {@code max.poll.records}), waiting up to {@code timeout} for
-   * some to arrive. Rebalances, position resets and auto-commits happen here.
+   * some to arrive. Rebalances, position resets and auto-commits happen here. A rebalance that
+   * takes longer than {@code timeout} (the group waiting for its other members, or its initial
+   * rebalance delay) does not hold the poll: it returns no records in time and the next poll
+   * carries the join on, as KafkaConsumer's poll does.
    *
    * @throws OffsetOutOfRangeException if a partition has no valid position and {@code
    *     auto.offset.reset=none}
@@ -183,8 +193,9 @@ public final class CourantConsumer implements AutoCloseable {
         bufferedNext.clear();
         listener.onPartitionsLost(gone);
       }
-      if (rejoinNeeded) {
-        joinGroup();
+      if ((rejoinNeeded || joining()) && !advanceJoin(deadline)) {
+        maybeAutoCommit();
+        return List.of(); // the rebalance goes on in the next poll
       }
     }
     maybeAutoCommit();
@@ -493,50 +504,111 @@ public final class CourantConsumer implements AutoCloseable {
 
   // ---- the group protocol
 
-  private void joinGroup() {
-    if (!cooperative) {
-      revoke(new ArrayList<>(assigned));
+  /**
+   * Advances the join (JoinGroup, then SyncGroup) until it completes or {@code deadline} passes,
+   * as KafkaConsumer's poll does: a rebalance the coordinator holds open (waiting for the other
+   * members) does not hold the poll beyond its timeout. The requests in flight are kept for the
+   * next poll; a join that has not completed within {@code max.poll.interval.ms} fails.
+   *
+   * @return whether this consumer is now a member with its assignment
+   */
+  private boolean advanceJoin(long deadline) {
+    try {
+      return stepJoin(deadline);
+    } catch (RuntimeException e) {
+      // This round is over; the next poll starts another (Kafka's consumer rejoins after a failed join too).
+      joinStartedNanos = 0;
+      pendingJoin = null;
+      pendingSync = null;
+      rejoinNeeded = true;
+      throw e;
     }
-    long deadline = System.nanoTime() + settings.maxPollInterval().toNanos();
-    while (System.nanoTime() < deadline) {
-      rejoinNeeded = false;
-      Set<String> subscribed = pattern != null ? Set.copyOf(matching(pattern)) : topics;
-      topics = subscribed;
-      metadataAtJoin = partitionCounts(subscribed);
-      String currentMember;
-      synchronized (session) {
-        currentMember = memberId;
+  }
+
+  private boolean stepJoin(long deadline) {
+    if (joinStartedNanos == 0) {
+      if (!cooperative) {
+        revoke(new ArrayList<>(assigned));
       }
-      GroupCoordinator.JoinReply reply = await(courant.askGroup(settings.groupId(), r -> new GroupCoordinator.JoinGroup(
-          currentMember, settings.groupInstanceId(), ConsumerProtocol.PROTOCOL_TYPE, protocols(subscribed), settings.sessionTimeout().toMillis(),
-          settings.maxPollInterval().toMillis(), true, r), settings.maxPollInterval().plusSeconds(30)));
-      if (reply instanceof GroupCoordinator.MemberIdRequired m) {
+      joinStartedNanos = System.nanoTime();
+    }
+    while (System.nanoTime() - joinStartedNanos < settings.maxPollInterval().toNanos()) {
+      if (pendingSync != null) {
+        Optional<GroupCoordinator.SyncReply> sync = awaitUntil(pendingSync, deadline);
+        if (sync.isEmpty()) {
+          return false;
+        }
+        pendingSync = null;
+        if (sync.get() instanceof GroupCoordinator.Rejected r) {
+          if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
+            setMember("", GroupCoordinator.NO_GENERATION);
+          }
+          continue; // rebalance in progress or a new generation: join again
+        }
+        joinStartedNanos = 0;
+        applyAssignment(ConsumerProtocol.decodeAssignment(((GroupCoordinator.Synced) sync.get()).assignment()));
+        startHeartbeats();
+        return true;
+      }
+      if (pendingJoin == null) {
+        pendingJoin = sendJoin();
+      }
+      Optional<GroupCoordinator.JoinReply> reply = awaitUntil(pendingJoin, deadline);
+      if (reply.isEmpty()) {
+        return false;
+      }
+      pendingJoin = null;
+      if (reply.get() instanceof GroupCoordinator.MemberIdRequired m) {
         setMember(m.memberId(), GroupCoordinator.NO_GENERATION);
         continue;
       }
-      if (reply instanceof GroupCoordinator.Rejected r) {
+      if (reply.get() instanceof GroupCoordinator.Rejected r) {
         if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
           setMember("", GroupCoordinator.NO_GENERATION);
           continue;
         }
         throw CourantException.of(r.code(), r.message());
       }
-      GroupCoordinator.Joined joined = (GroupCoordinator.Joined) reply;
+      GroupCoordinator.Joined joined = (GroupCoordinator.Joined) reply.get();
       setMember(joined.memberId(), joined.generationId());
       Map<String, byte[]> assignments = joined.leaderId().equals(joined.memberId()) ? assign(joined) : Map.of();
-      GroupCoordinator.SyncReply sync = await(courant.askGroup(settings.groupId(),
-          r -> new GroupCoordinator.SyncGroup(joined.memberId(), joined.generationId(), assignments, r), Duration.ofSeconds(60)));
-      if (sync instanceof GroupCoordinator.Rejected r) {
-        if (r.code() == ErrorCode.UNKNOWN_MEMBER_ID) {
-          setMember("", GroupCoordinator.NO_GENERATION);
-        }
-        continue; // rebalance in progress or a new generation: join again
-      }
-      applyAssignment(ConsumerProtocol.decodeAssignment(((GroupCoordinator.Synced) sync).assignment()));
-      startHeartbeats();
-      return;
+      pendingSync = courant.<GroupCoordinator.SyncReply>askGroup(settings.groupId(),
+          r -> new GroupCoordinator.SyncGroup(joined.memberId(), joined.generationId(), assignments, r), Duration.ofSeconds(60))
+          .toCompletableFuture();
     }
     throw new TimeoutException("group '" + settings.groupId() + "' did not complete a rebalance within max.poll.interval.ms");
+  }
+
+  private boolean joining() {
+    return joinStartedNanos != 0;
+  }
+
+  private CompletableFuture<GroupCoordinator.JoinReply> sendJoin() {
+    rejoinNeeded = false;
+    Set<String> subscribed = pattern != null ? Set.copyOf(matching(pattern)) : topics;
+    topics = subscribed;
+    metadataAtJoin = partitionCounts(subscribed);
+    String currentMember;
+    synchronized (session) {
+      currentMember = memberId;
+    }
+    return courant.<GroupCoordinator.JoinReply>askGroup(settings.groupId(), r -> new GroupCoordinator.JoinGroup(
+        currentMember, settings.groupInstanceId(), ConsumerProtocol.PROTOCOL_TYPE, protocols(subscribed), settings.sessionTimeout().toMillis(),
+        settings.maxPollInterval().toMillis(), true, r), settings.maxPollInterval().plusSeconds(30)).toCompletableFuture();
+  }
+
+  /** The reply if it comes before {@code deadline} (or has come already); empty otherwise. */
+  private static <T> Optional<T> awaitUntil(CompletableFuture<T> reply, long deadline) {
+    try {
+      return Optional.of(reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted");
+    }
   }
 
   private void applyAssignment(List<TopicPartition> partitions) {

@@ -335,8 +335,11 @@ class CliTest {
     assertEquals(200, node.post("/consumers/" + group, HttpNode.V2, "{\"name\":\"m1\",\"format\":\"text\","
         + "\"auto.offset.reset\":\"earliest\"}").status());
     assertEquals(204, node.post(instance + "/subscription", HttpNode.V2, "{\"topics\":[\"" + topic + "\"]}").status());
-    assertEquals(200, node.get(instance + "/records?timeout=3000", HttpNode.TEXT_V2).status());   // joins the group
     try {
+      // Polls join the group; the first join waits out the group's initial rebalance delay (3 s).
+      io.courant.testing.Await.until("the instance a member of its group, with its partition", java.time.Duration.ofSeconds(30), () ->
+          node.get(instance + "/records?timeout=500", HttpNode.TEXT_V2).status() == 200
+              && ok("groups", "describe", group, "-o", "json").json().get("partitions").size() == 1);
       JsonNode described = ok("groups", "describe", group, "-o", "json").json();
       assertEquals(1, described.get("members").asInt());
       assertEquals(1, described.get("partitions").size());
@@ -366,12 +369,14 @@ class CliTest {
       }
     });
     assertEquals(List.of(0, 1, 2), hosted);
+    int id = self.get("broker_id").asInt();
+    assertEquals(node.get("/v3/clusters/courant/brokers").json().get("data").get(0).get("broker_id").asInt(), id, "the v3 broker id");
 
     Run table = ok("cluster");
-    assertTrue(table.out().contains("NODE  HOST"), table.out());
-    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("0 ") && l.contains(topic) && l.endsWith("0,1,2")), table.out());
+    assertTrue(table.out().contains("NODE"), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith(id + " ") && l.contains(topic) && l.endsWith("0,1,2")), table.out());
     JsonNode described = ok("topics", "describe", topic, "-o", "json").json();
-    described.get("partitions").forEach(p -> assertEquals(0, p.get("node").asInt()));
+    described.get("partitions").forEach(p -> assertEquals(id, p.get("node").asInt()));
   }
 
   @Test

@@ -133,4 +133,39 @@ class ConsumerGroupRebalanceTest {
       b2.close();
     }
   }
+
+  @Test
+  void pollReturnsWithinItsTimeoutWhileARebalanceWaitsForAnotherMember() {
+    String topic = topic(2, 0);
+    String group = uniqueTopic("g");
+    try (CourantConsumer a = new CourantConsumer(node.system(), settings(group).with("max.poll.interval.ms", 5000)
+        .with("session.timeout.ms", 6000));
+        CourantConsumer b = new CourantConsumer(node.system(), settings(group))) {
+      a.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (a.assignment().size() != 2 && System.nanoTime() < deadline) {
+        a.poll(Duration.ofMillis(100));
+      }
+      assertEquals(2, a.assignment().size(), "the first member owns both partitions");
+
+      // a stops polling: the rebalance b's join starts waits for a to rejoin, up to a's max.poll.interval.ms
+      // (5 s; its session, 6 s, outlasts that).
+      b.subscribe(List.of(topic));
+      int pollsDuringRebalance = 0;
+      long slowestNanos = 0;
+      long start = System.nanoTime();
+      while (b.assignment().size() != 2 && System.nanoTime() - start < Duration.ofSeconds(40).toNanos()) {
+        long t0 = System.nanoTime();
+        b.poll(Duration.ofMillis(100));
+        slowestNanos = Math.max(slowestNanos, System.nanoTime() - t0);
+        pollsDuringRebalance += b.assignment().isEmpty() ? 1 : 0;
+      }
+      long heldMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      assertEquals(2, b.assignment().size(), "b owns both partitions once a is out of the group");
+      assertTrue(heldMillis > 2000, "the rebalance was held while a did not poll: " + heldMillis + " ms");
+      assertTrue(pollsDuringRebalance >= 10, "polls returned while the rebalance was held: " + pollsDuringRebalance);
+      assertTrue(slowestNanos < Duration.ofMillis(1500).toNanos(),
+          "poll(100 ms) returned within 1.5 s during the rebalance; the slowest took " + slowestNanos / 1_000_000 + " ms");
+    }
+  }
 }

@@ -224,7 +224,10 @@ class CourantConsumerTest {
           assigned.add(List.copyOf(partitions));
         }
       });
-      consumer.poll(Duration.ofSeconds(1));
+      long joined = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (consumer.assignment().isEmpty() && System.nanoTime() < joined) {
+        consumer.poll(Duration.ofMillis(200)); // the first join waits out the group's initial rebalance delay (3 s)
+      }
       assertEquals(Set.of(new TopicPartition(topic, 0)), consumer.assignment());
       await(node.courant().createPartitions(topic, 3));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

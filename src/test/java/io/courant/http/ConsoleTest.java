@@ -74,7 +74,10 @@ class ConsoleTest {
     open("/ui");
     wait.until(ExpectedConditions.textToBe(By.id("readiness"), "ready"));
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes tbody tr"), 1));
-    assertTrue(browser.findElement(By.cssSelector("#nodes tbody tr")).getText().contains("Up"));
+    String row = browser.findElement(By.cssSelector("#nodes tbody tr")).getText();
+    assertTrue(row.contains("Up"), row);
+    String brokerId = node.get("/v3/clusters/courant/brokers").json().get("data").get(0).get("broker_id").asText();
+    assertTrue(row.startsWith(brokerId + " (this node)"), "the broker id Kafka clients see: " + row);
     screenshot("cluster");
   }
 
@@ -172,6 +175,26 @@ class ConsoleTest {
     reader.findElement(By.name("filter")).sendKeys("hello");
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages tbody tr"), 1));
     screenshot("messages");
+    for (int i = 0; i < "hello".length(); i++) {
+      reader.findElement(By.name("filter")).sendKeys(org.openqa.selenium.Keys.BACK_SPACE); // each an input event, unlike clear()
+    }
+
+    // Partition 1 holds r1, r3 and the produced record, at offsets 0, 1, 2.
+    new Select(reader.findElement(By.name("start"))).selectByValue("offset");
+    reader.findElement(By.name("from")).sendKeys("1");
+    reader.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(d -> !browser.findElement(By.id("messages")).getText().contains("r1"));
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages tbody tr"), 2));
+    String fromOffset = browser.findElement(By.id("messages")).getText();
+    assertTrue(fromOffset.contains("r3") && fromOffset.contains("hello from the console"), fromOffset);
+
+    new Select(reader.findElement(By.name("start"))).selectByValue("newest");
+    WebElement count = reader.findElement(By.name("count"));
+    count.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), "1");
+    reader.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages tbody tr"), 1));
+    assertTrue(browser.findElement(By.id("messages")).getText().contains("hello from the console"), "the newest record only");
+    screenshot("messages-newest");
   }
 
   @Test

@@ -69,7 +69,9 @@ class TopicAndProduceRoutesTest {
     String topic = node.topicWithRecords("http-partitions", 2, 5);
     JsonNode partitions = node.get("/topics/" + topic + "/partitions").json();
     assertEquals(2, partitions.size());
-    assertEquals(0, partitions.get(0).get("leader").asInt());
+    int self = node.get("/v3/clusters/courant/brokers").json().get("data").get(0).get("broker_id").asInt();
+    assertEquals(self, partitions.get(0).get("leader").asInt(), "the only node leads every partition");
+    assertEquals(self, partitions.get(0).get("replicas").get(0).get("broker").asInt());
     assertEquals(1, node.get("/topics/" + topic + "/partitions/1").json().get("partition").asInt());
     JsonNode offsets = node.get("/topics/" + topic + "/partitions/0/offsets").json();
     assertEquals(0, offsets.get("beginning_offset").asLong());

@@ -3,6 +3,7 @@ package io.courant.kafka;
 import static io.courant.http.HttpNode.BINARY_V2;
 import static io.courant.http.HttpNode.V2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.courant.client.ConsumerRecord;
@@ -155,5 +156,67 @@ class KafkaHttpMixedTest {
       assertEquals(Utils.toPositive(Utils.murmur2(r.key().getBytes(StandardCharsets.UTF_8))) % 2, r.partition(),
           "an HTTP record's key lands where Kafka's partitioner puts it");
     }
+  }
+
+  @Test
+  void metricsCountEverySurfacesTrafficAndTimeKafkaRequestsPerApi() throws Exception {
+    String topic = TestNode.uniqueTopic("mixed-metrics");
+    assertEquals(201, node.post("/admin/topics", V2, "{\"topic_name\":\"" + topic + "\",\"partitions_count\":1}").status());
+    TopicPartition tp = new TopicPartition(topic, 0);
+    // Kafka: 2 records; HTTP: 3; Java API: 1; a producer stream: 4.
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      producer.send(new ProducerRecord<>(topic, 0, null, "k1")).get(30, TimeUnit.SECONDS);
+      producer.send(new ProducerRecord<>(topic, 0, null, "k2")).get(30, TimeUnit.SECONDS);
+    }
+    assertEquals(200, node.post("/topics/" + topic + "/partitions/0", io.courant.http.HttpNode.TEXT_V2,
+        "{\"records\":[{\"value\":\"h1\"},{\"value\":\"h2\"},{\"value\":\"h3\"}]}").status());
+    TestNode.await(node.courant().send(io.courant.client.ProducerRecord.of(topic, null, "j1").withPartition(0)));
+    TestNode.await(org.apache.pekko.stream.javadsl.Source.range(1, 4)
+        .map(i -> io.courant.stream.ProducerRecord.<String, String>of(topic, "s" + i).withPartition(0))
+        .runWith(io.courant.stream.Producer.plainSink(io.courant.stream.ProducerSettings.create(node.system(), new io.courant.stream.serialization.StringSerializer(),
+            new io.courant.stream.serialization.StringSerializer()).withProperty("linger.ms", "0")), node.system()));
+    // Read back whole by each reader: a KafkaConsumer, a consumer stream, the Java API.
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
+      consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
+      consumer.seekToBeginning(consumer.assignment());
+      List<String> read = new ArrayList<>();
+      Await.until("the KafkaConsumer read all 10", Duration.ofSeconds(30), () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+        return read.size() >= 10;
+      });
+    }
+    List<String> streamed = TestNode.await(io.courant.stream.Consumer.plainSource(io.courant.stream.ConsumerSettings.create(node.system(),
+            new io.courant.stream.serialization.StringDeserializer(), new io.courant.stream.serialization.StringDeserializer()).withProperty("auto.offset.reset", "earliest"),
+        io.courant.stream.Subscriptions.assignment(tp)).take(10).map(r -> r.value())
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system()));
+    assertEquals(10, streamed.size());
+
+    List<String> lines = node.get("/metrics").body().lines().toList();
+    String labels = "{topic=\"" + topic + "\",partition=\"0\"}";
+    assertEquals(10, sample(lines, "courant_partition_appended_records_total" + labels), "Kafka 2 + HTTP 3 + Java API 1 + stream 4");
+    assertEquals(3, sample(lines, "courant_http_produced_records_total" + labels), "the HTTP share");
+    assertTrue(sample(lines, "courant_partition_fetched_records_total" + labels) >= 20, "the KafkaConsumer's 10 and the stream's 10");
+    assertTrue(sample(lines, "courant_partition_appended_bytes_total" + labels) > 10 * 2);
+    for (String api : List.of("Produce", "Fetch", "Metadata", "ApiVersions", "ListOffsets")) {
+      String series = "courant_kafka_request_duration_seconds_count{request=\"" + api + "\"}";
+      assertTrue(sample(lines, series) >= 1, series);
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("courant_kafka_request_duration_seconds_bucket{request=\"" + api
+          + "\",le=\"+Inf\"} ")), api + " buckets");
+    }
+    assertTrue(sample(lines, "courant_kafka_request_duration_seconds_count{request=\"Produce\"}") >= 2, "one Produce per send().get()");
+    assertTrue(lines.contains("# TYPE courant_kafka_request_duration_seconds histogram"));
+  }
+
+  private static long sample(List<String> lines, String series) {
+    return lines.stream().filter(l -> l.startsWith(series + " ")).map(l -> (long) Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no sample " + series + " in\n" + String.join("\n", lines)));
   }
 }

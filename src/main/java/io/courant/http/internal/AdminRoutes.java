@@ -14,6 +14,7 @@ import io.courant.group.GroupCoordinator;
 import io.courant.group.GroupLag;
 import io.courant.group.GroupState;
 import io.courant.http.HttpSettings;
+import io.courant.kafka.internal.ClusterNodes;
 import io.courant.topic.TopicDescription;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,12 +22,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -63,7 +63,7 @@ public final class AdminRoutes extends RouteSupport {
     return concat(
         pathEnd(() -> get(() -> respond(() -> now(ok(cluster(links)))))),
         path("brokers", () -> get(() -> respond(() -> now(ok(list("KafkaBrokerList", links.cluster("/brokers"), brokers(links))))))),
-        path(segment("brokers").slash(integerSegment()), id -> get(() -> respond(() -> now(ok(broker(links, id)))))),
+        path(segment("brokers").slash(integerSegment()), id -> get(() -> respond(() -> now(ok(broker(links, node(id))))))),
         path(segment("brokers").slash(integerSegment()).slash("partition-replicas"), id -> get(() -> respond(() -> replicas(links, id)))),
         pathPrefix("topics", () -> concat(
             pathEnd(() -> concat(
@@ -87,67 +87,58 @@ public final class AdminRoutes extends RouteSupport {
     return c;
   }
 
-  /** The cluster's nodes, numbered in address order. */
+  /** The cluster's nodes, by the broker ids Kafka's Metadata gives them. */
   private List<ObjectNode> brokers(Links links) {
-    List<Member> members = members();
-    List<ObjectNode> out = new ArrayList<>();
-    for (int id = 0; id < members.size(); id++) {
-      out.add(broker(links, id, members.get(id)));
+    return ClusterNodes.get(system).nodes().stream().map(n -> broker(links, n)).toList();
+  }
+
+  private ClusterNodes.Node node(int brokerId) {
+    return ClusterNodes.get(system).node(brokerId).orElseThrow(() -> ApiError.notFound(404, "broker " + brokerId
+        + " not found: the cluster's brokers are " + ClusterNodes.get(system).nodes().stream().map(n -> Integer.toString(n.brokerId()))
+            .collect(java.util.stream.Collectors.joining(", "))));
+  }
+
+  private ObjectNode broker(Links links, ClusterNodes.Node n) {
+    ObjectNode b = resource("KafkaBroker", links.cluster("/brokers/" + n.brokerId()));
+    b.put("cluster_id", settings.clusterId()).put("broker_id", n.brokerId());
+    b.put("host", n.host());
+    if (n.kafkaPort() >= 0) {
+      b.put("port", n.kafkaPort());
+    } else {
+      b.putNull("port");
     }
-    return out;
-  }
-
-  private List<Member> members() {
-    List<Member> members = new ArrayList<>();
-    Cluster.get(system).state().getMembers().forEach(members::add);
-    members.sort((a, b) -> a.address().toString().compareTo(b.address().toString()));
-    return members;
-  }
-
-  private Member member(int brokerId) {
-    List<Member> members = members();
-    if (brokerId < 0 || brokerId >= members.size()) {
-      throw ApiError.notFound(404, "broker " + brokerId + " not found: the cluster's brokers are 0 to " + (members.size() - 1));
-    }
-    return members.get(brokerId);
-  }
-
-  private ObjectNode broker(Links links, int id) {
-    return broker(links, id, member(id));
-  }
-
-  private ObjectNode broker(Links links, int id, Member m) {
-    ObjectNode b = resource("KafkaBroker", links.cluster("/brokers/" + id));
-    b.put("cluster_id", settings.clusterId()).put("broker_id", id);
-    b.put("host", m.address().getHost().orElse("")).put("port", (Integer) m.address().getPort().orElse(-1));
-    b.put("status", m.status().toString()).put("self", m.equals(Cluster.get(system).selfMember()));
+    b.put("status", n.status()).put("self", n.self());
     b.putNull("rack");
-    b.set("partition_replicas", related(links.cluster("/brokers/" + id + "/partition-replicas")));
+    b.set("partition_replicas", related(links.cluster("/brokers/" + n.brokerId() + "/partition-replicas")));
     return b;
   }
 
   /**
-   * The partitions a node hosts (Confluent's {@code partition-replicas} of a broker): each
-   * partition has one entity in the cluster, so each is its node's only replica and its leader.
+   * The partitions a node leads (Confluent's {@code partition-replicas} of a broker), as Kafka's
+   * Metadata names their leaders: each partition has one entity in the cluster, so each is its
+   * node's only replica and its leader.
    */
   private CompletionStage<HttpResponse> replicas(Links links, int brokerId) {
-    Member m = member(brokerId);
-    return courant.partitionOwners().thenApply(owners -> {
-      List<TopicPartition> hosted = new ArrayList<>();
-      owners.forEach((tp, address) -> {
-        if (address.equals(m.address())) {
-          hosted.add(tp);
+    node(brokerId);
+    return courant.listTopics().thenCompose(topics -> {
+      List<CompletableFuture<Optional<TopicPartition>>> led = new ArrayList<>();
+      for (TopicDescription t : topics) {
+        for (int p = 0; p < t.partitions(); p++) {
+          TopicPartition tp = new TopicPartition(t.name(), p);
+          led.add(ClusterNodes.get(system).leaderOf(t.topicId(), p).thenApply(l -> l.filter(id -> id == brokerId).map(id -> tp))
+              .toCompletableFuture());
         }
-      });
-      hosted.sort(Ordering.TOPIC_PARTITION);
-      return ok(list("KafkaReplicaList", links.cluster("/brokers/" + brokerId + "/partition-replicas"), hosted.stream().map(tp -> {
-        ObjectNode r = resource("KafkaReplica", links.topic(tp.topic(), "/partitions/" + tp.partition() + "/replicas/" + brokerId));
-        r.put("cluster_id", settings.clusterId()).put("topic_name", tp.topic()).put("partition_id", tp.partition())
-            .put("broker_id", brokerId).put("is_leader", true).put("is_in_sync", true);
-        r.set("broker", related(links.cluster("/brokers/" + brokerId)));
-        return r;
-      }).toList()));
-    });
+      }
+      return CompletableFuture.allOf(led.toArray(CompletableFuture[]::new)).thenApply(v -> led.stream().map(CompletableFuture::join)
+          .flatMap(Optional::stream).sorted(Ordering.TOPIC_PARTITION).toList());
+    }).thenApply(hosted -> ok(list("KafkaReplicaList", links.cluster("/brokers/" + brokerId + "/partition-replicas"), hosted.stream().map(tp -> {
+      ObjectNode r = resource("KafkaReplica", links.cluster("/brokers/" + brokerId + "/partition-replicas"));
+      r.put("cluster_id", settings.clusterId()).put("topic_name", tp.topic()).put("partition_id", tp.partition())
+          .put("broker_id", brokerId).put("is_leader", true).put("is_in_sync", true);
+      r.set("broker", related(links.cluster("/brokers/" + brokerId)));
+      r.set("partition", related(links.topic(tp.topic(), "/partitions/" + tp.partition())));
+      return r;
+    }).toList())));
   }
 
   // ---- topics
@@ -238,7 +229,7 @@ public final class AdminRoutes extends RouteSupport {
     return courant.describeTopic(topic).thenCompose(t -> {
       List<CompletableFuture<ObjectNode>> parts = new ArrayList<>();
       for (int p = 0; p < t.partitions(); p++) {
-        parts.add(partitionNode(links, new TopicPartition(topic, p)).toCompletableFuture());
+        parts.add(partitionNode(links, t, p).toCompletableFuture());
       }
       return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
           .thenApply(v -> ok(list("KafkaPartitionList", links.topic(topic, "/partitions"), parts.stream().map(CompletableFuture::join).toList())));
@@ -251,17 +242,25 @@ public final class AdminRoutes extends RouteSupport {
         throw ApiError.notFound(40402, "partition " + partition + " of topic '" + topic + "' does not exist: it has partitions 0 to "
             + (t.partitions() - 1));
       }
-      return partitionNode(links, new TopicPartition(topic, partition));
+      return partitionNode(links, t, partition);
     }).thenApply(this::ok);
   }
 
-  private CompletionStage<ObjectNode> partitionNode(Links links, TopicPartition tp) {
-    return courant.logStatus(tp).thenApply(status -> {
+  /** A partition with its offsets and its leader (its only replica), by the broker id Kafka's Metadata names. */
+  private CompletionStage<ObjectNode> partitionNode(Links links, TopicDescription t, int partition) {
+    TopicPartition tp = new TopicPartition(t.name(), partition);
+    return courant.logStatus(tp).thenCombine(ClusterNodes.get(system).leaderOf(t.topicId(), partition), (status, leader) -> {
       ObjectNode p = resource("KafkaPartition", links.topic(tp.topic(), "/partitions/" + tp.partition()));
       p.put("cluster_id", settings.clusterId()).put("topic_name", tp.topic()).put("partition_id", tp.partition())
           .put("earliest_offset", status.logStartOffset()).put("latest_offset", status.highWatermark())
           .put("size_bytes", status.sizeInBytes());
-      p.set("leader", related(links.cluster("/brokers")));
+      if (leader.isPresent()) {
+        p.put("leader_id", leader.get());
+        p.set("leader", related(links.cluster("/brokers/" + leader.get())));
+      } else {
+        p.putNull("leader_id");
+        p.putNull("leader");
+      }
       p.set("replicas", related(links.cluster("/brokers")));
       return p;
     });

@@ -4,6 +4,7 @@ import io.courant.client.Courant;
 import io.courant.client.TopicPartition;
 import io.courant.group.GroupLag;
 import io.courant.http.HealthRoutes;
+import io.courant.kafka.internal.KafkaRequestMetrics;
 import io.courant.log.Partition;
 import io.courant.log.PartitionMetrics;
 import io.courant.topic.TopicDescription;
@@ -175,6 +176,9 @@ public final class MetricsRoutes extends AllDirectives {
     out.family(name, "histogram", "HTTP request latencies by method, documented route and status");
     metrics.latencies().forEach((k, h) -> histogram(out, name, h, "method", k.method(), "route", k.route(), "status",
         Integer.toString(k.status())));
+    String kafka = "courant_kafka_request_duration_seconds";
+    out.family(kafka, "histogram", "Kafka protocol request latencies by API (Kafka's request name), from the frame read to the response ready");
+    KafkaRequestMetrics.get(system).latencies().forEach((api, h) -> histogram(out, kafka, h, "request", api));
   }
 
   private static void histogram(PrometheusText out, String name, PartitionMetrics.Histogram h, String... labels) {

@@ -10,9 +10,13 @@ import io.courant.client.Courant;
 import io.courant.client.NewTopic;
 import io.courant.client.TopicPartition;
 import io.courant.http.HttpSettings;
+import io.courant.kafka.internal.ClusterNodes;
 import io.courant.topic.TopicDescription;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -23,8 +27,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * /topics/{t}/partitions[/{p}[/offsets]]}, produce ({@code POST /topics/{t}[/partitions/{p}]},
  * {@link ProduceHandler}) and {@code POST /admin/topics}.
  *
- * <p>Courant has no partition leaders among its nodes (a partition's log is in Cassandra, its
- * entity on whichever node sharding chose), so metadata names node 0 as leader and only replica.
+ * <p>A partition's leader and only replica is the node whose shard hosts its entity, named by the
+ * broker id Kafka's Metadata gives it ({@link ClusterNodes}); its log is in Cassandra.
  */
 public final class TopicRoutes extends RouteSupport {
   private final Courant courant;
@@ -67,30 +71,41 @@ public final class TopicRoutes extends RouteSupport {
   }
 
   private CompletionStage<HttpResponse> describeTopic(String topic) {
-    return courant.describeTopic(topic).thenCombine(courant.describeConfigs(topic), (t, configs) -> {
+    return courant.describeTopic(topic).thenCompose(t -> partitionNodes(t).thenCombine(courant.describeConfigs(topic), (parts, configs) -> {
       ObjectNode body = Json.object().put("name", t.name());
       ObjectNode c = body.putObject("configs");
       configs.forEach(c::put);
-      ArrayNode partitions = body.putArray("partitions");
-      for (int p = 0; p < t.partitions(); p++) {
-        partitions.add(partitionNode(p));
-      }
+      body.putArray("partitions").addAll(parts);
       return Responses.ok(body, Responses.V2);
-    });
+    }));
   }
 
   private CompletionStage<HttpResponse> partitions(String topic) {
-    return courant.describeTopic(topic).thenApply(t -> {
-      ArrayNode partitions = Json.array();
-      for (int p = 0; p < t.partitions(); p++) {
-        partitions.add(partitionNode(p));
-      }
-      return Responses.ok(partitions, Responses.V2);
-    });
+    return courant.describeTopic(topic).thenCompose(this::partitionNodes)
+        .thenApply(parts -> Responses.ok(Json.array().addAll(parts), Responses.V2));
   }
 
   private CompletionStage<HttpResponse> partition(String topic, int partition) {
-    return existingPartition(topic, partition).thenApply(tp -> Responses.ok(partitionNode(partition), Responses.V2));
+    return existingPartition(topic, partition).thenCompose(tp -> courant.describeTopic(topic))
+        .thenCompose(t -> partitionNode(t, partition)).thenApply(node -> Responses.ok(node, Responses.V2));
+  }
+
+  private CompletionStage<List<ObjectNode>> partitionNodes(TopicDescription t) {
+    List<CompletableFuture<ObjectNode>> parts = new ArrayList<>();
+    for (int p = 0; p < t.partitions(); p++) {
+      parts.add(partitionNode(t, p).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** {@code {partition, leader, replicas:[{broker, leader, in_sync}]}}; leader -1 and no replica while its node is unreachable. */
+  private CompletionStage<ObjectNode> partitionNode(TopicDescription t, int partition) {
+    return ClusterNodes.get(system).leaderOf(t.topicId(), partition).thenApply(leader -> {
+      ObjectNode node = Json.object().put("partition", partition).put("leader", leader.orElse(-1));
+      ArrayNode replicas = node.putArray("replicas");
+      leader.ifPresent(id -> replicas.addObject().put("broker", id).put("leader", true).put("in_sync", true));
+      return node;
+    });
   }
 
   private CompletionStage<HttpResponse> offsets(String topic, int partition) {
@@ -107,12 +122,6 @@ public final class TopicRoutes extends RouteSupport {
       }
       return new TopicPartition(topic, partition);
     });
-  }
-
-  static ObjectNode partitionNode(int partition) {
-    ObjectNode node = Json.object().put("partition", partition).put("leader", 0);
-    node.putArray("replicas").addObject().put("broker", 0).put("leader", true).put("in_sync", true);
-    return node;
   }
 
   /** {@code {"topic_name", "partitions_count", "replication_factor", "configs"?}} → 201. */

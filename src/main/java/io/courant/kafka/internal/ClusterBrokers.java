@@ -61,7 +61,19 @@ final class ClusterBrokers implements Brokers {
   /** Publishes this node as {@code self} and follows the other nodes' entries. */
   static ClusterBrokers start(ActorSystem<?> system, Broker self, Duration refreshInterval) {
     ClusterBrokers brokers = new ClusterBrokers(system, self, refreshInterval);
-    system.systemActorOf(brokers.registry(), "courant-kafka-brokers-" + self.port(), org.apache.pekko.actor.typed.Props.empty());
+    system.systemActorOf(brokers.registry(true), "courant-kafka-brokers-" + self.port(), org.apache.pekko.actor.typed.Props.empty());
+    return brokers;
+  }
+
+  /**
+   * The brokers as seen by a node without a Kafka listener: it follows the other nodes' entries
+   * and publishes none; it names itself by its derived id, with port -1.
+   */
+  static ClusterBrokers follow(ActorSystem<?> system, Duration refreshInterval) {
+    Address address = Cluster.get(system).selfMember().address();
+    Broker self = new Broker(derivedNodeId(address), address.host().getOrElse(() -> ""), -1);
+    ClusterBrokers brokers = new ClusterBrokers(system, self, refreshInterval);
+    system.systemActorOf(brokers.registry(false), "courant-kafka-brokers-followed", org.apache.pekko.actor.typed.Props.empty());
     return brokers;
   }
 
@@ -80,16 +92,18 @@ final class ClusterBrokers implements Brokers {
 
   private record Published(boolean everywhere) implements Event {}
 
-  private Behavior<Event> registry() {
+  private Behavior<Event> registry(boolean publish) {
     return Behaviors.setup(ctx -> DistributedData.<Event, LWWMap<String, String>>withReplicatorMessageAdapter(replicator -> {
       var node = DistributedData.get(system).selfUniqueAddress();
       replicator.subscribe(KEY, changed -> changed instanceof Replicator.Changed<LWWMap<String, String>> c
           ? new BrokersChanged(c.get(KEY).getEntries()) : new BrokersChanged(null));
       // To every node now if it can (a Metadata answer elsewhere lists this node at once); gossip
       // carries it to the nodes that did not answer in time and to nodes that join later.
-      replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
-              new Replicator.WriteAll(Duration.ofSeconds(3)), replyTo, map -> map.put(node, selfAddress.toString(), encode(self))),
-          response -> new Published(response instanceof Replicator.UpdateSuccess));
+      if (publish) {
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWMap.create(),
+                new Replicator.WriteAll(Duration.ofSeconds(3)), replyTo, map -> map.put(node, selfAddress.toString(), encode(self))),
+            response -> new Published(response instanceof Replicator.UpdateSuccess));
+      }
       return Behaviors.receive(Event.class)
           .onMessage(BrokersChanged.class, m -> {
             if (m.entries() != null) {
@@ -170,22 +184,46 @@ final class ClusterBrokers implements Brokers {
 
   @Override
   public Optional<Broker> leaderOf(UUID topicId, int partition) {
+    // A node without a Kafka listener has no broker: this node serves its partitions through sharding.
+    return leaderHome(topicId, partition).map(home -> home.equals(selfAddress) ? self : published.getOrDefault(home.toString(), self));
+  }
+
+  /**
+   * The id of the node leading a partition, as {@link #leaderOf} names it; a leading node without
+   * a Kafka listener by its own id ({@link #nodeIdOf}).
+   */
+  Optional<Integer> leaderIdOf(UUID topicId, int partition) {
+    return leaderHome(topicId, partition).map(this::nodeIdOf);
+  }
+
+  /** A member's broker id: the one it published, else the one derived from its address. */
+  int nodeIdOf(Address member) {
+    if (member.equals(selfAddress)) {
+      return self.nodeId();
+    }
+    Broker b = published.get(member.toString());
+    return b != null ? b.nodeId() : derivedNodeId(member);
+  }
+
+  /** A member's published Kafka listener, if it has one. */
+  Optional<Broker> brokerAt(Address member) {
+    return member.equals(selfAddress) ? Optional.of(self) : Optional.ofNullable(published.get(member.toString()));
+  }
+
+  /** The cluster address of the node leading a partition (see {@link Brokers#leaderOf}). */
+  private Optional<Address> leaderHome(UUID topicId, int partition) {
     Homes h = homes;
     if (System.nanoTime() - h.readAtNanos() > refreshInterval.toNanos()) {
       read();
     }
     Address home = h.byShard().get(shards.shardId(Partition.entityId(topicId, partition)));
-    if (home == null || home.equals(selfAddress)) {
-      return Optional.of(self);
-    }
-    if (liveMembers().contains(home)) {
-      // Its broker; a node without a Kafka listener has none: this node serves it through sharding.
-      return Optional.of(published.getOrDefault(home.toString(), self));
+    if (home == null || home.equals(selfAddress) || liveMembers().contains(home)) {
+      return Optional.of(home == null ? selfAddress : home);
     }
     // A member that is still in the cluster but not live (unreachable, leaving): requests sent to
     // its region would be lost until it is downed, so the partition has no leader meanwhile. One
     // that has left: sharding starts the partition elsewhere on the next request, through here.
-    return isMember(home) ? Optional.empty() : Optional.of(self);
+    return isMember(home) ? Optional.empty() : Optional.of(selfAddress);
   }
 
   @Override

@@ -37,9 +37,11 @@ final class KafkaApis {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaApis.class);
 
   private final Map<ApiKeys, Api> apis;
+  private final KafkaRequestMetrics metrics;
   private final ApiVersionsResponseData.ApiVersionCollection advertised = new ApiVersionsResponseData.ApiVersionCollection();
 
   KafkaApis(ActorSystem<?> system, Courant courant, KafkaSettings settings, Brokers brokers, TopicSettings topicSettings) {
+    this.metrics = KafkaRequestMetrics.get(system);
     TopicCatalog catalog = new TopicCatalog(courant);
     ClusterApis cluster = new ClusterApis(courant, settings, brokers, catalog, topicSettings.defaultPartitions());
     ProduceApis produce = new ProduceApis(courant, catalog, brokers);
@@ -88,6 +90,7 @@ final class KafkaApis {
    * @return the response frame (with its length prefix), or empty when the request gets none
    */
   CompletionStage<Optional<ByteBuffer>> handle(ByteBuffer frame, ConnectionContext connection) {
+    long start = System.nanoTime();
     try {
       short key = Wire.apiKey(frame);
       if (key < 0 || !ApiKeys.hasId(key) || !apis.containsKey(ApiKeys.forId(key))) {
@@ -107,8 +110,12 @@ final class KafkaApis {
       KafkaRequest request = Wire.parse(api, frame, connection);
       return answer(served.handler(), request)
           .exceptionally(failure -> errorResponse(request, failure))
-          .thenApply(body -> body == null ? Optional.empty()
-              : Optional.of(Wire.serialize(api, request.version(), request.correlationId(), body)));
+          .thenApply(body -> {
+            Optional<ByteBuffer> response = body == null ? Optional.empty()
+                : Optional.of(Wire.serialize(api, request.version(), request.correlationId(), body));
+            metrics.observe(api.name, System.nanoTime() - start);
+            return response;
+          });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e instanceof MalformedRequestException ? e
           : new MalformedRequestException("cannot handle request: " + e, e));

@@ -39,7 +39,8 @@ public final class KafkaServer {
             connectionFlow(system, apis, settings, new ConnectionContext(connection.remoteAddress().getHostString())), mat)))
         .run(mat);
     return binding.thenApply(b -> {
-      Brokers brokers = ClusterBrokers.start(system, advertised(system, settings, b.localAddress()), settings.leaderRefresh());
+      ClusterBrokers brokers = ClusterBrokers.start(system, advertised(system, settings, b.localAddress()), settings.leaderRefresh());
+      ClusterNodes.get(system).listening(brokers);
       apis.complete(new KafkaApis(system, courant, settings, brokers, topicSettings));
       return b;
     });
