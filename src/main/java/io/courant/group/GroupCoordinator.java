@@ -3,6 +3,7 @@ package io.courant.group;
 import io.courant.CborSerializable;
 import io.courant.ErrorCode;
 import io.courant.client.TopicPartition;
+import io.courant.log.internal.FencedBehavior;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,9 @@ public final class GroupCoordinator
 
   /** Starts sharding of group coordinators on this node. */
   public static void init(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), Clock.systemUTC())));
+    // Fenced like partitions: a coordinator starts only once a previous owner's lease has run out.
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> FencedBehavior.of(Command.class,
+        PersistenceId.of(ENTITY_KEY.name(), ctx.getEntityId()).id(), create(ctx.getEntityId(), Clock.systemUTC()))));
   }
 
   public static Behavior<Command> create(String groupId, Clock clock) {

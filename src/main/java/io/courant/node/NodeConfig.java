@@ -14,6 +14,7 @@ import io.courant.stream.ProducerSettings;
 import io.courant.stream.serialization.ByteArrayDeserializer;
 import io.courant.stream.serialization.ByteArraySerializer;
 import io.courant.topic.TopicSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,17 @@ public final class NodeConfig {
             + new java.util.TreeSet<>(SBR_STRATEGIES) + ", not '" + strategy + "'");
       }
       config.getDuration("pekko.cluster.split-brain-resolver.stable-after");
+    });
+    checks.put("pekko.cluster.down-removal-margin", () -> {
+      // Courant keeps the margin minimal because leases fence every persistent actor; without
+      // fencing, the margin is what keeps a downed node's copies from overlapping the new ones.
+      String margin = config.getString("pekko.cluster.down-removal-margin");
+      Duration stableAfter = config.getDuration("pekko.cluster.split-brain-resolver.stable-after");
+      if (!margin.equals("off") && !config.getBoolean("courant.log.fencing.enabled")
+          && config.getDuration("pekko.cluster.down-removal-margin").compareTo(stableAfter) < 0) {
+        throw new IllegalArgumentException("pekko.cluster.down-removal-margin (" + margin + ") must be off or at least "
+            + "split-brain-resolver.stable-after (" + stableAfter + ") when courant.log.fencing.enabled is off");
+      }
     });
     List<String> problems = new ArrayList<>();
     checks.forEach((section, check) -> {

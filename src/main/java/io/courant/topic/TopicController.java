@@ -4,6 +4,7 @@ import io.courant.CborSerializable;
 import io.courant.ErrorCode;
 import io.courant.log.Partition;
 import io.courant.log.TopicLog;
+import io.courant.log.internal.FencedBehavior;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,7 +51,9 @@ public final class TopicController
    */
   public static ActorRef<Command> init(ActorSystem<?> system, TopicSettings settings,
       Function<String, CompletionStage<Done>> partitionDataDeleter) {
-    Behavior<Command> behavior = Behaviors.supervise(create(settings, partitionDataDeleter, Clock.systemUTC()))
+    // Fenced like partitions: the controller acts only while this node's lease holds; a restart claims again.
+    Behavior<Command> behavior = Behaviors.supervise(FencedBehavior.of(Command.class,
+            PERSISTENCE_ID.id(), create(settings, partitionDataDeleter, Clock.systemUTC())))
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     return ClusterSingleton.get(system).init(SingletonActor.of(behavior, "topic-controller"));
   }

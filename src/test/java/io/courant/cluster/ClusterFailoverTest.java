@@ -22,8 +22,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
@@ -61,15 +65,20 @@ class ClusterFailoverTest {
         await(courant.send(ProducerRecord.of(topic, null, "before-" + i).withPartition(onB)));
         acked.add("before-" + i);
       }
+      MembershipTimeline timeline = new MembershipTimeline(seed, AddressFromURIString.parse(b.address()));
       b.kill();
       long killedAt = System.nanoTime();
+      timeline.start(killedAt);
       // An idempotent producer's batch: a retry of an append that did land is recognised, not written twice.
       retryUntilAcked(courant, tp, io.courant.testing.Batches.idempotent(42L, (short) 0, 0, "after-kill"), Duration.ofSeconds(60));
       double failoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+      timeline.stop();
       acked.add("after-kill");
-      System.out.printf("failover: partition %s took writes again %.1f s after kill -9 of its node%n", tp, failoverSeconds);
+      System.out.printf("failover: partition %s took writes again %.1f s after kill -9 of its node (%s)%n", tp, failoverSeconds,
+          timeline);
       assertEquals(acked, ThreeNodes.values(courant, tp), "every acknowledged record, once, in order");
-      assertTrue(failoverSeconds < 30, "writable again after " + failoverSeconds + " s");
+      // The bar of issue 7 on a 3-node cluster; no margin added for a loaded machine (see docs/reliability.md).
+      assertTrue(failoverSeconds < 10, "writable again after " + failoverSeconds + " s (" + timeline + ")");
 
       // A graceful leave: appends keep flowing to a partition of the leaving node, none fails.
       Await.until("c holding partitions", Duration.ofSeconds(30), () -> partitionOn(seed, topicId, c.address()).isPresent());
@@ -97,6 +106,61 @@ class ClusterFailoverTest {
       assertEquals(List.of(), producer.get(90, TimeUnit.SECONDS), "no append failed while the partition moved");
       List<String> stored = ThreeNodes.values(courant, new TopicPartition(topic, onC));
       assertEquals(sent, stored.subList(1, stored.size()), "every acknowledged record, once, in order");
+    }
+  }
+
+  /** When the seed saw a killed node unreachable, downed and removed: where the failover time goes. */
+  private static final class MembershipTimeline {
+    private final Cluster cluster;
+    private final Address node;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile double unreachable = Double.NaN;
+    private volatile double downed = Double.NaN;
+    private volatile double removed = Double.NaN;
+    private Thread poller;
+
+    MembershipTimeline(TestNode seed, Address node) {
+      this.cluster = Cluster.get(seed.system());
+      this.node = node;
+    }
+
+    void start(long since) {
+      poller = new Thread(() -> {
+        long deadline = since + TimeUnit.SECONDS.toNanos(60);
+        while (running.get() && System.nanoTime() < deadline) {
+          double now = (System.nanoTime() - since) / 1e9;
+          var state = cluster.state();
+          if (Double.isNaN(unreachable) && state.getUnreachable().stream().anyMatch(m -> m.address().equals(node))) {
+            unreachable = now;
+          }
+          Optional<Member> member = StreamSupport.stream(state.getMembers().spliterator(), false)
+              .filter(m -> m.address().equals(node)).findFirst();
+          if (Double.isNaN(downed) && member.map(m -> m.status() == MemberStatus.down()).orElse(false)) {
+            downed = now;
+          }
+          if (Double.isNaN(removed) && member.isEmpty()) {
+            removed = now;
+            downed = Double.isNaN(downed) ? now : downed;
+          }
+          try {
+            Thread.sleep(20); // sampling interval of the timeline, not a wait for a condition
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "failover-timeline");
+      poller.setDaemon(true);
+      poller.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      poller.join(5_000);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("seen unreachable %.1f s, downed %.1f s, removed %.1f s after the kill", unreachable, downed, removed);
     }
   }
 

@@ -44,6 +44,15 @@ class NodeConfigTest {
   }
 
   @Test
+  void withoutFencingTheDownRemovalMarginMustCoverTheResolversDecision() {
+    String fencingOff = "courant.log.fencing.enabled = off\n";
+    var e = assertThrows(NodeConfig.InvalidConfigException.class, () -> NodeConfig.validate(with(fencingOff)));
+    assertMentions(e.problems().get(0), "down-removal-margin", "100ms", "stable-after", "courant.log.fencing.enabled");
+    NodeConfig.validate(with(fencingOff + "pekko.cluster.down-removal-margin = off"));
+    NodeConfig.validate(with(fencingOff + "pekko.cluster.down-removal-margin = 3s"));
+  }
+
+  @Test
   void aNodeWithAWrongValueRefusesToStartBeforeStartingCassandra() {
     long started = System.nanoTime();
     var e = assertThrows(NodeConfig.InvalidConfigException.class,

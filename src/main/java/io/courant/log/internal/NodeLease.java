@@ -12,7 +12,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 
 /**
  * Fencing of partition writers through Cassandra, so that two live incarnations of one partition
@@ -88,7 +89,11 @@ public final class NodeLease implements Extension {
       this.session = CompletableFuture.failedFuture(new IllegalStateException("fencing is off"));
       return;
     }
-    CompletionStage<CqlSession> underlying = CassandraSessionRegistry.get(system).sessionFor("pekko.persistence.cassandra").underlying();
+    // The persistence plugins share one session, made by whoever asks first with its own init: take
+    // it from the plugin (the read journal, made synchronously), so that the plugin's init creates the
+    // journal and snapshot keyspaces even when a lease is needed before any journal or snapshot access.
+    CompletionStage<CqlSession> underlying = PersistenceQuery.get(system)
+        .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier()).session().underlying();
     this.session = journal.getBoolean("tables-autocreate") ? underlying.thenCompose(s -> createTables(s, journal)) : underlying;
     var renewals = system.scheduler().scheduleWithFixedDelay(Duration.ZERO, renewEvery, this::renew, system.executionContext());
     // A node that stops gracefully has handed its partitions over: it gives its lease up, so that
