@@ -81,6 +81,39 @@ class CourantStreamsTest {
   }
 
   @Test
+  void outputsOfOneCommitLargerThanMaxMessageBytesForOnePartitionAreAllWrittenOnce() {
+    String in = uniqueTopic("big-in");
+    String out = uniqueTopic("big-out");
+    await(node.courant().createTopic(new NewTopic(in, 1)));
+    await(node.courant().createTopic(new NewTopic(out, 1)));
+    String value = "v".repeat(100);
+    int count = 15_000; // ~1.7 MB of keys and values: more than one 1 MiB batch
+    for (int sent = 0; sent < count; sent += 1000) {
+      List<ProducerRecord> batch = new ArrayList<>();
+      for (int i = sent; i < sent + 1000; i++) {
+        batch.add(ProducerRecord.of(in, "k" + i, value));
+      }
+      await(node.courant().sendAll(batch, Acks.ALL));
+    }
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(in, Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> v.toUpperCase())
+        .to(out, Produced.with(Serdes.String(), Serdes.String()));
+    Properties props = WordCountExample.props(uniqueTopic("big"));
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 60_000); // everything in one commit (and at close)
+    props.put(StreamsConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
+    CourantStreams streams = new CourantStreams(builder.build(), props, node.system());
+    streams.start();
+    Await.until("all input read", Duration.ofSeconds(60), () -> streams.metrics().get("process-total") >= count);
+    assertTrue(streams.close(Duration.ofSeconds(60)));
+    assertEquals(CourantStreams.State.NOT_RUNNING, streams.state(), "closing committed the outputs without failing");
+    var tp = new io.courant.client.TopicPartition(out, 0);
+    assertEquals(count, await(node.courant().logStatus(tp)).highWatermark(), "every output record once");
+    var first = await(node.courant().fetch(tp, 0, 1 << 20, Duration.ofMillis(10))).records().get(0);
+    assertEquals("k0", first.keyString());
+    assertEquals("V".repeat(100), first.valueString());
+  }
+
+  @Test
   void twoInstancesSplitThePartitionsAndEachAnswersQueriesForKeysTheOtherCounted() {
     String lines = uniqueTopic("lines");
     String counts = uniqueTopic("counts");

@@ -65,6 +65,8 @@ public final class StreamThread extends Thread {
   private final Map<String, StreamTask> tasks = new LinkedHashMap<>();
   private final Set<StreamTask> dirty = new HashSet<>();
   private final List<ProducerRecord> outputs = new ArrayList<>();
+  /** Keys, values and a per-record allowance of one sendAll of outputs: half the default max.message.bytes. */
+  private static final long OUTPUT_CHUNK_BYTES = 512 * 1024;
   private final Env env;
   private volatile boolean running = true;
   private boolean failed;
@@ -262,6 +264,26 @@ public final class StreamThread extends Thread {
     return ClusterSharding.get(system).entityRefFor(TaskStateEntity.ENTITY_KEY, TaskStateEntity.entityId(config.applicationId(), taskId));
   }
 
+  /**
+   * Sends the outputs in order, in chunks of at most {@link #OUTPUT_CHUNK_BYTES} of keys and values:
+   * sendAll makes one batch per partition, and a commit interval's outputs to one partition can
+   * exceed max.message.bytes (1 MiB by default). Each chunk is acknowledged before the next is sent,
+   * so that a partition receives its records in the order they were produced.
+   */
+  private void sendOutputs() {
+    int from = 0;
+    long bytes = 0;
+    for (int i = 0; i < outputs.size(); i++) {
+      ProducerRecord r = outputs.get(i);
+      bytes += 64 + (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+      if (bytes >= OUTPUT_CHUNK_BYTES || i == outputs.size() - 1) {
+        courant.sendAll(List.copyOf(outputs.subList(from, i + 1)), Acks.ALL).toCompletableFuture().join();
+        from = i + 1;
+        bytes = 0;
+      }
+    }
+  }
+
   /** Outputs first, then each task's changes with its offsets, then the group's offsets. */
   private void commit() {
     if (failed) {
@@ -277,7 +299,7 @@ public final class StreamThread extends Thread {
       return;
     }
     if (!outputs.isEmpty()) {
-      courant.sendAll(List.copyOf(outputs), Acks.ALL).toCompletableFuture().join();
+      sendOutputs();
       outputs.clear();
     }
     Map<StreamTask, CompletableFuture<Done>> applies = new LinkedHashMap<>();
