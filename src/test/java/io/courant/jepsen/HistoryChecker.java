@@ -1,0 +1,198 @@
+package io.courant.jepsen;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Checks a history of a fault test: the producers' writes (each value written once, with its
+ * outcome) and the consumers' reads (in each consumer's read order), against the faults injected.
+ * Reports lost writes (acknowledged, never read), duplicates (one value read at two offsets), one
+ * offset holding two values (two reads, or a read and an acknowledgement, that disagree), offsets
+ * that do not increase within a partition in a consumer's read order, and, per fault, how long
+ * until every partition had an acknowledged write again. Pure: no cluster, no clock.
+ */
+public final class HistoryChecker {
+  private HistoryChecker() {}
+
+  /** How a write ended at its producer. */
+  public enum Outcome {
+    /** Acknowledged at {@link Write#offset}. */
+    ACKED,
+    /** Definitely not written (refused before it was sent). */
+    FAILED,
+    /** Failed at the client after it may have been sent (a timeout, a retriable error): may be stored. */
+    UNKNOWN
+  }
+
+  /**
+   * One write: its unique value, partition, outcome, offset (when acknowledged, else -1), and the
+   * times (ms since the test started) it was sent and its outcome known.
+   */
+  public record Write(String value, int partition, Outcome outcome, long offset, long sentAt, long doneAt) {
+    public static Write acked(String value, int partition, long offset, long sentAt, long doneAt) {
+      return new Write(value, partition, Outcome.ACKED, offset, sentAt, doneAt);
+    }
+
+    public static Write failed(String value, int partition, long sentAt, long doneAt) {
+      return new Write(value, partition, Outcome.FAILED, -1, sentAt, doneAt);
+    }
+
+    public static Write unknown(String value, int partition, long sentAt, long doneAt) {
+      return new Write(value, partition, Outcome.UNKNOWN, -1, sentAt, doneAt);
+    }
+  }
+
+  /** One record read by a consumer, listed in that consumer's read order. */
+  public record Read(String consumer, int partition, long offset, String value) {}
+
+  /** A fault injected at {@code at} and healed (node restarted, resumed, Cassandra back) at {@code healedAt}, ms. */
+  public record Fault(String name, long at, long healedAt) {}
+
+  /**
+   * A fault's unavailability: ms from the fault until every partition had acknowledged a write sent
+   * after the fault ({@code -1} if some partition never did: {@code unrecovered} names them).
+   */
+  public record Window(Fault fault, long unavailableMs, List<Integer> unrecovered) {
+    @Override
+    public String toString() {
+      return fault.name() + " at " + fault.at() + " ms (healed after " + (fault.healedAt() - fault.at()) + " ms): "
+          + (unavailableMs < 0 ? "partitions " + unrecovered + " never accepted a write again" : "every partition writable again after " + unavailableMs + " ms");
+    }
+  }
+
+  /** The checker's findings. Anomalies: lost, duplicated, conflicting, nonMonotonic, unknownValues, unrecovered windows. */
+  public record Report(int writes, int acknowledged, int unknown, int failed, int reads, int distinctRead,
+      List<Write> lost, Map<String, Set<String>> duplicated, Map<String, Set<String>> conflicting,
+      List<String> nonMonotonic, List<String> unknownValues, List<Window> windows, int unknownThenRead) {
+
+    public boolean clean() {
+      return lost.isEmpty() && duplicated.isEmpty() && conflicting.isEmpty() && nonMonotonic.isEmpty()
+          && unknownValues.isEmpty() && windows.stream().allMatch(w -> w.unavailableMs() >= 0);
+    }
+
+    /** A summary with up to {@code examples} entries of each anomaly. */
+    public String describe(int examples) {
+      StringBuilder out = new StringBuilder();
+      out.append(String.format("writes %d: %d acknowledged, %d unknown (%d of them read), %d failed; reads %d (%d distinct values)%n",
+          writes, acknowledged, unknown, unknownThenRead, failed, reads, distinctRead));
+      out.append(String.format("lost %d, duplicated %d, offsets with two values %d, non-monotonic %d, values never written %d%n",
+          lost.size(), duplicated.size(), conflicting.size(), nonMonotonic.size(), unknownValues.size()));
+      lost.stream().limit(examples).forEach(w -> out.append("  lost: ").append(w).append('\n'));
+      duplicated.entrySet().stream().limit(examples).forEach(e -> out.append("  duplicate: ").append(e).append('\n'));
+      conflicting.entrySet().stream().limit(examples).forEach(e -> out.append("  two values: ").append(e).append('\n'));
+      nonMonotonic.stream().limit(examples).forEach(s -> out.append("  non-monotonic: ").append(s).append('\n'));
+      unknownValues.stream().limit(examples).forEach(s -> out.append("  never written: ").append(s).append('\n'));
+      windows.forEach(w -> out.append("  ").append(w).append('\n'));
+      return out.toString();
+    }
+  }
+
+  /** Checks {@code writes} and {@code reads} (each consumer's in its read order) for the {@code faults} over {@code partitions}. */
+  public static Report check(Collection<Write> writes, List<Read> reads, List<Fault> faults, int partitions) {
+    Map<String, Write> written = new HashMap<>();
+    for (Write w : writes) {
+      if (written.put(w.value(), w) != null) {
+        throw new IllegalArgumentException("value written twice by the producers: " + w.value() + " (values must be unique)");
+      }
+    }
+    // Where each value was seen (partition-offset), and what each partition-offset was seen to hold.
+    Map<String, Set<String>> positionsOfValue = new TreeMap<>();
+    Map<String, Set<String>> valuesAtPosition = new TreeMap<>();
+    for (Write w : writes) {
+      if (w.outcome() == Outcome.ACKED) {
+        positionsOfValue.computeIfAbsent(w.value(), v -> new TreeSet<>()).add(position(w.partition(), w.offset()));
+        valuesAtPosition.computeIfAbsent(position(w.partition(), w.offset()), p -> new TreeSet<>()).add(w.value());
+      }
+    }
+    Set<String> readValues = new TreeSet<>();
+    List<String> nonMonotonic = new ArrayList<>();
+    List<String> unknownValues = new ArrayList<>();
+    Map<String, Long> lastOffset = new HashMap<>();
+    for (Read r : reads) {
+      readValues.add(r.value());
+      String at = position(r.partition(), r.offset());
+      positionsOfValue.computeIfAbsent(r.value(), v -> new TreeSet<>()).add(at);
+      valuesAtPosition.computeIfAbsent(at, p -> new TreeSet<>()).add(r.value());
+      Write w = written.get(r.value());
+      if (w == null) {
+        unknownValues.add(r.consumer() + " read " + r.value() + " at " + at);
+      } else if (w.partition() != r.partition()) {
+        unknownValues.add(r.consumer() + " read " + r.value() + " at " + at + ", written to partition " + w.partition());
+      }
+      Long previous = lastOffset.put(r.consumer() + "/" + r.partition(), r.offset());
+      if (previous != null && r.offset() <= previous) {
+        nonMonotonic.add(r.consumer() + " read offset " + r.offset() + " of partition " + r.partition() + " after offset " + previous
+            + " (value " + r.value() + ")");
+      }
+    }
+    Map<String, Set<String>> duplicated = new LinkedHashMap<>();
+    positionsOfValue.forEach((v, at) -> {
+      if (at.size() > 1) {
+        duplicated.put(v, at);
+      }
+    });
+    Map<String, Set<String>> conflicting = new LinkedHashMap<>();
+    valuesAtPosition.forEach((at, vs) -> {
+      if (vs.size() > 1) {
+        conflicting.put(at, vs);
+      }
+    });
+    List<Write> lost = new ArrayList<>();
+    int acked = 0;
+    int unknown = 0;
+    int failed = 0;
+    int unknownThenRead = 0;
+    for (Write w : writes) {
+      switch (w.outcome()) {
+        case ACKED -> {
+          acked++;
+          if (!readValues.contains(w.value())) {
+            lost.add(w);
+          }
+        }
+        case UNKNOWN -> {
+          unknown++;
+          unknownThenRead += readValues.contains(w.value()) ? 1 : 0;
+        }
+        case FAILED -> failed++;
+      }
+    }
+    List<Window> windows = new ArrayList<>();
+    for (Fault f : faults) {
+      windows.add(window(f, writes, partitions));
+    }
+    return new Report(writes.size(), acked, unknown, failed, reads.size(), readValues.size(), lost, duplicated, conflicting,
+        nonMonotonic, unknownValues, windows, unknownThenRead);
+  }
+
+  private static Window window(Fault f, Collection<Write> writes, int partitions) {
+    long[] firstAck = new long[partitions];
+    java.util.Arrays.fill(firstAck, Long.MAX_VALUE);
+    for (Write w : writes) {
+      if (w.outcome() == Outcome.ACKED && w.sentAt() >= f.at() && w.partition() < partitions) {
+        firstAck[w.partition()] = Math.min(firstAck[w.partition()], w.doneAt());
+      }
+    }
+    List<Integer> unrecovered = new ArrayList<>();
+    long latest = f.at();
+    for (int p = 0; p < partitions; p++) {
+      if (firstAck[p] == Long.MAX_VALUE) {
+        unrecovered.add(p);
+      } else {
+        latest = Math.max(latest, firstAck[p]);
+      }
+    }
+    return new Window(f, unrecovered.isEmpty() ? latest - f.at() : -1, unrecovered);
+  }
+
+  private static String position(int partition, long offset) {
+    return partition + "@" + offset;
+  }
+}
