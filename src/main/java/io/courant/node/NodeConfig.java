@@ -7,6 +7,7 @@ import io.courant.client.ClientSettings;
 import io.courant.http.HttpSettings;
 import io.courant.kafka.KafkaSettings;
 import io.courant.log.LogSettings;
+import io.courant.log.internal.EventCache;
 import io.courant.log.internal.NodeLease;
 import io.courant.stream.CommitterSettings;
 import io.courant.stream.ConsumerSettings;
@@ -53,7 +54,10 @@ public final class NodeConfig {
   public static void validate(Config config) {
     Map<String, Runnable> checks = new LinkedHashMap<>();
     checks.put("courant.cassandra", () -> CassandraSettings.create(config.getConfig("courant.cassandra")));
-    checks.put("courant.log", () -> LogSettings.create(config.getConfig("courant.log")));
+    checks.put("courant.log", () -> {
+      LogSettings.create(config.getConfig("courant.log"));
+      EventCache.maxBytes(config.getConfig("courant.log"));
+    });
     checks.put("courant.log.fencing", () -> NodeLease.validate(config.getConfig("courant.log.fencing")));
     checks.put("courant.topic", () -> TopicSettings.create(config.getConfig("courant.topic")));
     checks.put("courant.topic.data-deleter", () -> {

@@ -39,9 +39,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The partition log end to end, through the Java API, on a real Cassandra. */
 class PartitionLogTest {
-  // A small tail cache, so that reads of older data go to the journal.
+  // A small tail cache, so that reads of older data go to the journal, and a small node-wide cache
+  // bound, so that partitions evict each other's events.
   @RegisterExtension
-  static final NodeExtension node = new NodeExtension(ConfigFactory.parseString("courant.log.tail-cache-bytes = 64 KiB"));
+  static final NodeExtension node = new NodeExtension(ConfigFactory.parseString("""
+      courant.log.tail-cache-bytes = 64 KiB
+      courant.log.read-ahead-bytes = 256 KiB
+      courant.log.cache-max-bytes = 1 MiB
+      """));
 
   private static String topic(int partitions) {
     String name = uniqueTopic("log");
@@ -64,6 +69,36 @@ class PartitionLogTest {
       out.addAll(r.records());
       offset = r.nextOffset(offset);
     }
+  }
+
+  @Test
+  void manyPartitionsReadFromTheStartStayWithinTheNodeWideCacheBound() {
+    // 8 partitions x ~600 KiB: their per-partition limits (64 KiB tail + 2 x 256 KiB read-ahead)
+    // add up to ~4.5 MiB, four times the node's 1 MiB bound.
+    String topic = topic(8);
+    byte[] value = new byte[1000];
+    for (int batch = 0; batch < 5; batch++) {
+      List<ProducerRecord> records = new ArrayList<>();
+      for (int p = 0; p < 8; p++) {
+        for (int i = 0; i < 120; i++) {
+          value[0] = (byte) i;
+          records.add(new ProducerRecord(topic, p, null, utf8("k" + batch + "-" + i), value.clone(), List.of()));
+        }
+      }
+      await(node.courant().sendAll(records, Acks.ALL));
+    }
+    var cache = io.courant.log.internal.EventCache.get(node.system());
+    for (int p = 0; p < 8; p++) {
+      List<ConsumerRecord> read = readAll(new TopicPartition(topic, p), 0);
+      assertEquals(600, read.size(), "partition " + p);
+      for (int i = 0; i < read.size(); i++) {
+        assertEquals(i, read.get(i).offset());
+        assertEquals("k" + (i / 120) + "-" + (i % 120), new String(read.get(i).key(), StandardCharsets.UTF_8));
+        assertEquals((byte) (i % 120), read.get(i).value()[0]);
+      }
+      assertTrue(cache.weightedBytes() <= 1024 * 1024, "cache holds " + cache.weightedBytes() + " bytes");
+    }
+    assertTrue(cache.weightedBytes() > 0, "the cache is used");
   }
 
   @Test

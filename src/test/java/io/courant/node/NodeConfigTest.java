@@ -44,6 +44,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void theNodeWideCacheBoundIsASizeOrAuto() {
+    var e = assertThrows(NodeConfig.InvalidConfigException.class,
+        () -> NodeConfig.validate(with("courant.log.cache-max-bytes = plenty")));
+    assertMentions(e.problems().get(0), "courant.log", "cache-max-bytes", "size", "auto", "plenty");
+    e = assertThrows(NodeConfig.InvalidConfigException.class,
+        () -> NodeConfig.validate(with("courant.log.cache-max-bytes = -1")));
+    assertMentions(e.problems().get(0), "cache-max-bytes", ">= 0");
+    NodeConfig.validate(with("courant.log.cache-max-bytes = 256 MiB"));
+    NodeConfig.validate(with("courant.log.cache-max-bytes = 0"));
+  }
+
+  @Test
   void withoutFencingTheDownRemovalMarginMustCoverTheResolversDecision() {
     String fencingOff = "courant.log.fencing.enabled = off\n";
     var e = assertThrows(NodeConfig.InvalidConfigException.class, () -> NodeConfig.validate(with(fencingOff)));

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -158,8 +159,9 @@ public final class PartitionBehavior {
     this.clock = clock;
     this.name = entityId;
     this.persistenceId = PersistenceId.of(Partition.ENTITY_KEY.name(), entityId);
-    this.tail = new TailCache(settings.tailCacheBytes());
-    this.readAhead = new TailCache(2L * settings.readAheadBytes());
+    EventCache cache = EventCache.get(ctx.getSystem());
+    this.tail = new TailCache(cache, settings.tailCacheBytes());
+    this.readAhead = new TailCache(cache, 2L * settings.readAheadBytes());
     this.lease = NodeLease.get(ctx.getSystem());
     this.writeDone = ctx.messageAdapter(PartitionLog.Persisted.class, p -> new WriteDone(p.seqNr()));
   }
@@ -292,6 +294,11 @@ public final class PartitionBehavior {
         .onMessage(WriteCompacted.class, this::onWriteCompacted)
         .onMessage(CompactionDone.class, this::onCompactionDone)
         .onMessage(LogStopped.class, this::onLogStopped)
+        .onSignal(PostStop.class, stopped -> {
+          tail.clear();
+          readAhead.clear();
+          return Behaviors.same();
+        })
         .build();
   }
 
