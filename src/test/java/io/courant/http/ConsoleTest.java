@@ -198,6 +198,31 @@ class ConsoleTest {
   }
 
   @Test
+  void browsesFromATimestampShowingEachRecordsTimestampAndHeaders() {
+    String topic = "console-headers-" + UUID.randomUUID();
+    TestNode.await(node.courant().createTopic(new NewTopic(topic, 1)));
+    long base = 1_700_000_000_000L; // 2023-11-14T22:13:20Z
+    for (int i = 0; i < 3; i++) {
+      TestNode.await(node.courant().send(new io.courant.client.ProducerRecord(topic, 0, base + i * 1000L,
+          ("k" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), ("v" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          java.util.List.of(new io.courant.log.Header("trace", ("t" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))))));
+    }
+    open("/ui#/topics/" + topic);
+    WebElement reader = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("browser")));
+    new Select(reader.findElement(By.name("start"))).selectByValue("timestamp");
+    reader.findElement(By.name("from")).sendKeys(Long.toString(base + 1000));
+    reader.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#messages tbody tr"), 2));
+    var rows = browser.findElements(By.cssSelector("#messages tbody tr"));
+    String first = rows.get(0).getText();
+    String second = rows.get(1).getText();
+    assertTrue(first.contains("2023-11-14T22:13:21.000Z") && first.contains("trace=t1") && first.contains("v1"), first);
+    assertTrue(second.contains("2023-11-14T22:13:22.000Z") && second.contains("trace=t2") && second.contains("v2"), second);
+    assertTrue(!browser.findElement(By.id("messages")).getText().contains("trace=t0"), "records before the timestamp are not shown");
+    screenshot("messages-from-timestamp");
+  }
+
+  @Test
   void showsAGroupsLagResetsAndDeletesIt() {
     String topic = node.topicWithRecords("console-group", 1, 3);
     String group = "console-" + UUID.randomUUID();
