@@ -35,6 +35,15 @@ public final class NodeProcess implements AutoCloseable {
    * address such as {@code pekko://courant@127.0.0.1:25520}), with extra {@code -D} settings.
    */
   public static NodeProcess start(String name, String host, String seedNode, List<String> settings) {
+    return start(name, host, seedNode, settings, "io.courant.node.CourantNode");
+  }
+
+  /**
+   * Like {@link #start(String, String, String, List)}, running {@code mainClass} instead of the
+   * node's own main: a class of the test sources (they are on the child's classpath) that starts
+   * a node and runs an application on it, as an application embedding Courant would.
+   */
+  public static NodeProcess start(String name, String host, String seedNode, List<String> settings, String mainClass) {
     Path home = TestCassandra.courantHome();
     int[] ports = TestCassandra.freePorts();
     int port = ports[0];
@@ -44,6 +53,9 @@ public final class NodeProcess implements AutoCloseable {
       Files.createDirectories(log.getParent());
       String classpath = home.resolve("target/classes") + java.io.File.pathSeparator
           + Files.readString(home.resolve("target/classpath.txt")).strip();
+      if (!mainClass.equals("io.courant.node.CourantNode")) {
+        classpath = home.resolve("target/test-classes") + java.io.File.pathSeparator + classpath;
+      }
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
           "-Dcourant.home=" + home,
@@ -60,7 +72,7 @@ public final class NodeProcess implements AutoCloseable {
           // A loaded test machine can take more than Pekko's 3 s to bind the cluster port.
           "-Dpekko.remote.artery.bind.bind-timeout=30s"));
       command.addAll(settings.stream().map(s -> "-D" + s).toList());
-      command.add("io.courant.node.CourantNode");
+      command.add(mainClass);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       return new NodeProcess(name, host, port, kafkaPort, process, log);
     } catch (IOException e) {

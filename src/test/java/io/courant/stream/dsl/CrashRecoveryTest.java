@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.courant.client.NewTopic;
 import io.courant.client.ProducerRecord;
-import io.courant.examples.WordCountExample;
 import io.courant.log.Partition.Acks;
 import io.courant.testing.Await;
 import io.courant.testing.NodeExtension;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -127,26 +125,15 @@ class CrashRecoveryTest {
   }
 
   static Topology wordCount(String lines, String counts, boolean crashing) {
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(lines, Consumed.with(Serdes.String(), Serdes.String()))
-        .peek((k, v) -> {
-          if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
-            throw new IllegalStateException("failure injected by the test");
-          }
-        })
-        .flatMapValues(line -> Arrays.asList(line.split(" ")))
-        .groupBy((key, word) -> word)
-        .count(Materialized.as("word-counts"))
-        .toStream()
-        .to(counts, Produced.with(Serdes.String(), Serdes.Long()));
-    return builder.build();
+    return WordCountNode.wordCount(lines, counts, () -> {
+      if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
+        throw new IllegalStateException("failure injected by the test");
+      }
+    });
   }
 
-  /** The example's settings, committing often so that the crash comes after some state was persisted. */
   private static java.util.Properties props(String app) {
-    java.util.Properties props = WordCountExample.props(app);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
-    return props;
+    return WordCountNode.props(app);
   }
 
   private static long common(CourantStreams view) {
