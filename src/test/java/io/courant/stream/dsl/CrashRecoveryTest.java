@@ -104,20 +104,14 @@ class CrashRecoveryTest {
   }
 
   static Topology windowedCount(String views, boolean crashing) {
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(views, Consumed.with(Serdes.String(), Serdes.String()))
-        .peek((k, v) -> {
-          if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
-            throw new IllegalStateException("failure injected by the test");
-          }
-        })
-        .groupByKey()
-        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)))
-        .count(Materialized.as("views-per-minute"));
-    return builder.build();
+    return WordCountNode.windowedCount(views, () -> {
+      if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
+        throw new IllegalStateException("failure injected by the test");
+      }
+    });
   }
 
-  private static Map<String, Long> queriedWindows(CourantStreams view) {
+  static Map<String, Long> queriedWindows(CourantStreams view) {
     Map<String, Long> out = new TreeMap<>();
     await(view.<String, Long>windowStore("views-per-minute").fetchAll(0, Long.MAX_VALUE))
         .forEach(kv -> out.put(kv.key().key() + "@" + kv.key().window().start(), kv.value()));

@@ -3,14 +3,15 @@ package io.courant.stream.dsl;
 import com.typesafe.config.ConfigFactory;
 import io.courant.examples.WordCountExample;
 import io.courant.node.CourantNode;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
 
 /**
- * A Courant node with a word count application embedded in it, as a Pekko application would run
- * one: the child JVM of {@link StreamsProcessCrashTest}, which kills it with {@code kill -9}. The
- * topics and the application id come as system properties ({@code wc.lines}, {@code wc.counts},
- * {@code wc.app}).
+ * A Courant node with two applications embedded in it, as a Pekko application would run them — a
+ * word count and a windowed count of page views: the child JVM of {@link StreamsProcessCrashTest},
+ * which kills it with {@code kill -9}. Topics and application ids come as system properties
+ * ({@code wc.lines}, {@code wc.counts}, {@code wc.app}, {@code wc.views}, {@code wc.views-app}).
  */
 public final class WordCountNode {
   private WordCountNode() {}
@@ -21,7 +22,10 @@ public final class WordCountNode {
         wordCount(System.getProperty("wc.lines"), System.getProperty("wc.counts"), () -> {}),
         props(System.getProperty("wc.app")), node.system());
     streams.start();
-    System.out.println("word count started");
+    CourantStreams views = new CourantStreams(windowedCount(System.getProperty("wc.views"), () -> {}),
+        props(System.getProperty("wc.views-app")), node.system());
+    views.start();
+    System.out.println("word count and windowed count started");
     node.system().getWhenTerminated().toCompletableFuture().join();
   }
 
@@ -35,6 +39,17 @@ public final class WordCountNode {
         .count(Materialized.as("word-counts"))
         .toStream()
         .to(counts, Produced.with(Serdes.String(), Serdes.Long()));
+    return builder.build();
+  }
+
+  /** Views per page and minute (tumbling windows, an hour of grace), in store views-per-minute. */
+  static Topology windowedCount(String views, Runnable beforeEach) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(views, Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> beforeEach.run())
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)))
+        .count(Materialized.as("views-per-minute"));
     return builder.build();
   }
 
