@@ -160,6 +160,51 @@ public final class KTable<K, V> {
   }
 
   /**
+   * Re-groups the table's rows by a new key (and value) for a re-aggregation: each row is mapped by
+   * {@code selector} to the group it belongs to. When a row is updated, its old value leaves its old
+   * group and its new value joins its new group; a deleted row leaves its group ({@link
+   * KGroupedTable}). Stateless here; the aggregation that follows is stateful and always
+   * repartitions (through {@code <application.id>-<store>-repartition}). Uses the default serdes
+   * for the new key and value; see {@link #groupBy(KeyValueMapper, Grouped)}.
+   *
+   * <pre>{@code
+   * KTable<String, Long> usersPerRegion = users.groupBy((id, user) -> KeyValue.pair(user.region(), user)).count();
+   * }</pre>
+   *
+   * @param selector a row's key and value → the group key and the value to aggregate (a null key or
+   *     value leaves the row out)
+   * @param <KR> the group key type
+   * @param <VR> the grouped value type
+   * @return the grouped table
+   * @throws NullPointerException if {@code selector} is null
+   * @see KGroupedTable
+   * @see KStream#groupBy(KeyValueMapper)
+   */
+  public <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector) {
+    return groupBy(selector, new Grouped<>(null, null, null));
+  }
+
+  /**
+   * {@link #groupBy(KeyValueMapper)} with the serdes of the new key and value (for the repartition
+   * topic) and the repartition topic's name.
+   *
+   * @param selector a row's key and value → the group key and the value to aggregate
+   * @param grouped serdes of the new key and value (null: the defaults) and the repartition topic's name
+   * @param <KR> the group key type
+   * @param <VR> the grouped value type
+   * @return the grouped table
+   * @throws NullPointerException if an argument is null
+   */
+  public <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector, Grouped<KR, VR> grouped) {
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(grouped, "grouped");
+    String name = graph().newName("KTABLE-SELECT");
+    graph().addProcessor(name, io.courant.stream.dsl.internal.Aggregations.<K, V, KR, VR>tableSelect(selector), node);
+    return new KGroupedTable<>(new KStream<>(builder, name, grouped.keySerde(), null, true), grouped.name(), grouped.keySerde(),
+        grouped.valueSerde());
+  }
+
+  /**
    * Inner table–table join: a key has a result while both tables have a value for it; every
    * update on either side updates the result. Stateful (reads both stores); the tables must be
    * co-partitioned.

@@ -30,6 +30,62 @@ public final class Aggregations {
     });
   }
 
+  /**
+   * {@code KTable.groupBy}'s selector: each table update becomes a subtraction of the old value
+   * from its old group and an addition of the new value to its new group — one record when both
+   * land in the same group (Kafka Streams' {@code KTableRepartitionMap}). Pairs with a null key or
+   * value are skipped; a table row without a key cannot exist.
+   */
+  public static <K, V, KR, VR> ProcessorSupplier<K, Change<V>, KR, Change<VR>> tableSelect(
+      io.courant.stream.dsl.KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector) {
+    return Lambda.processor((r, c) -> {
+      if (r.key() == null) {
+        c.dropped(false);
+        return;
+      }
+      KeyValue<KR, VR> n = r.value().newValue() == null ? null : selector.apply(r.key(), r.value().newValue());
+      KeyValue<KR, VR> o = r.value().oldValue() == null ? null : selector.apply(r.key(), r.value().oldValue());
+      boolean hasNew = n != null && n.key() != null && n.value() != null;
+      boolean hasOld = o != null && o.key() != null && o.value() != null;
+      if (hasNew && hasOld && n.key().equals(o.key())) {
+        c.forward(new Record<>(n.key(), new Change<>(n.value(), o.value()), r.timestamp(), r.headers()));
+        return;
+      }
+      if (hasOld) {
+        c.forward(new Record<>(o.key(), new Change<VR>(null, o.value()), r.timestamp(), r.headers()));
+      }
+      if (hasNew) {
+        c.forward(new Record<>(n.key(), new Change<VR>(n.value(), null), r.timestamp(), r.headers()));
+      }
+    });
+  }
+
+  /**
+   * Table re-aggregation ({@code KGroupedTable}): the old value is subtracted from the aggregate
+   * (if there is one), then the new value added; the store and the output carry the result.
+   * {@code adder} sees a null aggregate for a group's first value.
+   */
+  public static <K, V, VA> ProcessorSupplier<K, Change<V>, K, Change<VA>> tableAggregate(String store, AggFn<K, V, VA> adder,
+      AggFn<K, V, VA> subtractor) {
+    return Lambda.processor((r, c) -> {
+      if (r.key() == null || r.value() == null) {
+        c.dropped(false);
+        return;
+      }
+      KeyValueStore<K, VA> s = c.getStateStore(store);
+      VA old = s.get(r.key());
+      VA agg = old;
+      if (r.value().oldValue() != null && agg != null) {
+        agg = subtractor.apply(r.key(), r.value().oldValue(), agg);
+      }
+      if (r.value().newValue() != null) {
+        agg = adder.apply(r.key(), r.value().newValue(), agg);
+      }
+      s.put(r.key(), agg);
+      c.forward(r.withValue(new Change<>(agg, old)));
+    });
+  }
+
   /** Per fixed window; a record whose windows have all closed is dropped and counted as late. */
   public static <K, V, VA> ProcessorSupplier<K, V, Windowed<K>, Change<VA>> timeWindowed(String store, TimeWindows windows,
       AggFn<K, V, VA> fn) {
