@@ -76,14 +76,25 @@ public final class SessionWindowedKStream<K, V> {
     KStream<K, V> in = grouped.input(store);
     String name = graph.newName("KSTREAM-SESSION-AGGREGATE");
     graph.addProcessor(name, Aggregations.session(store, windows, fn, merger), in.node);
+    graph.addStore(sessionStore(store, ks, materialized, windows), name);
+    return sessionTable(grouped.stream.builder, name, store, ks, materialized, windows);
+  }
+
+  /** The session store of the aggregates of {@code windows}. */
+  static StoreSpec sessionStore(String store, Serde<?> ks, Materialized<?, ?> materialized, SessionWindows windows) {
     // a record within grace may still merge a session that ended one gap before it
     long keep = Math.max(2 * windows.inactivityGapMs() + windows.graceMs(), materialized.retentionMs());
-    graph.addStore(new StoreSpec(store, StoreSpec.Type.SESSION, ks, materialized.valueSerde(), 0, keep, false), name);
+    return new StoreSpec(store, StoreSpec.Type.SESSION, ks, materialized.valueSerde(), 0, keep, false);
+  }
+
+  /** The table of a session aggregation whose last node is {@code node} and whose session store is {@code store}. */
+  static <K, VA> KTable<Windowed<K>, VA> sessionTable(StreamsBuilder builder, String node, String store, Serde<K> ks,
+      Materialized<K, VA> materialized, SessionWindows windows) {
     ValueGetterSupplier<Windowed<K>, VA> getter = new ValueGetterSupplier<>(java.util.Set.of(store), ctx -> {
       SessionStore<K, VA> s = ctx.getStateStore(store);
       return w -> s.fetchSession(w.key(), w.window().start(), w.window().end());
     });
-    return new KTable<>(grouped.stream.builder, name, null, materialized.valueSerde(), getter, materialized.storeName(),
+    return new KTable<>(builder, node, null, materialized.valueSerde(), getter, materialized.storeName(),
         new WindowInfo(windows.graceMs(), true, ks));
   }
 }

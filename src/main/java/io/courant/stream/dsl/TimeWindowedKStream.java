@@ -75,23 +75,38 @@ public final class TimeWindowedKStream<K, V> {
     Serde<K> ks = materialized.keySerde() != null ? materialized.keySerde() : grouped.keySerde;
     KStream<K, V> in = grouped.input(store);
     String name = graph.newName("KSTREAM-AGGREGATE");
+    if (windows != null) {
+      graph.addProcessor(name, Aggregations.timeWindowed(store, windows, fn), in.node);
+    } else {
+      graph.addProcessor(name, Aggregations.sliding(store, store + "-raw", sliding, fn), in.node);
+      graph.addStore(rawStore(store, ks, grouped.valueSerde, sliding), name);
+    }
+    graph.addStore(aggregateStore(store, ks, materialized, windows, sliding), name);
+    return windowedTable(grouped.stream.builder, name, store, ks, materialized, windows, sliding);
+  }
+
+  /** The window store of the aggregates of {@code windows} (or {@code sliding}). */
+  static StoreSpec aggregateStore(String store, Serde<?> ks, Materialized<?, ?> materialized, TimeWindows windows, SlidingWindows sliding) {
     long size = windows != null ? windows.sizeMs() : sliding.timeDifferenceMs();
     long grace = windows != null ? windows.graceMs() : sliding.graceMs();
     long keepAfterEnd = Math.max(grace, materialized.retentionMs() - size);
-    if (windows != null) {
-      graph.addProcessor(name, Aggregations.timeWindowed(store, windows, fn), in.node);
-      graph.addStore(new StoreSpec(store, StoreSpec.Type.WINDOW, ks, materialized.valueSerde(), size, keepAfterEnd, false), name);
-    } else {
-      String raw = store + "-raw";
-      graph.addProcessor(name, Aggregations.sliding(store, raw, sliding, fn), in.node);
-      graph.addStore(new StoreSpec(store, StoreSpec.Type.WINDOW, ks, materialized.valueSerde(), size, keepAfterEnd, false), name);
-      graph.addStore(new StoreSpec(raw, StoreSpec.Type.WINDOW, ks, grouped.valueSerde, 0, 2 * size + grace, true), name);
-    }
+    return new StoreSpec(store, StoreSpec.Type.WINDOW, ks, materialized.valueSerde(), size, keepAfterEnd, false);
+  }
+
+  /** The records a sliding-window aggregation recomputes its windows from. */
+  static StoreSpec rawStore(String store, Serde<?> ks, Serde<?> valueSerde, SlidingWindows sliding) {
+    return new StoreSpec(store + "-raw", StoreSpec.Type.WINDOW, ks, valueSerde, 0, 2 * sliding.timeDifferenceMs() + sliding.graceMs(), true);
+  }
+
+  /** The table of a windowed aggregation whose last node is {@code node} and whose window store is {@code store}. */
+  static <K, VA> KTable<Windowed<K>, VA> windowedTable(StreamsBuilder builder, String node, String store, Serde<K> ks,
+      Materialized<K, VA> materialized, TimeWindows windows, SlidingWindows sliding) {
     ValueGetterSupplier<Windowed<K>, VA> getter = new ValueGetterSupplier<>(java.util.Set.of(store), ctx -> {
       WindowStore<K, VA> s = ctx.getStateStore(store);
       return w -> s.fetch(w.key(), w.window().start());
     });
-    return new KTable<>(grouped.stream.builder, name, null, materialized.valueSerde(), getter, materialized.storeName(),
+    long grace = windows != null ? windows.graceMs() : sliding.graceMs();
+    return new KTable<>(builder, node, null, materialized.valueSerde(), getter, materialized.storeName(),
         new WindowInfo(grace, windows == null, ks));
   }
 }

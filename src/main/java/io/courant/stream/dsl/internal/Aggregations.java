@@ -116,6 +116,15 @@ public final class Aggregations {
    */
   public static <K, V, VA> ProcessorSupplier<K, V, Windowed<K>, Change<VA>> sliding(String store, String rawStore, SlidingWindows windows,
       AggFn<K, V, VA> fn) {
+    return sliding(store, rawStore, windows, v -> v, fn);
+  }
+
+  /**
+   * {@link #sliding(String, String, SlidingWindows, AggFn)} whose raw store keeps each value as
+   * {@code raw} makes it (a cogroup tags each value with the input it came from).
+   */
+  public static <K, V, R, VA> ProcessorSupplier<K, V, Windowed<K>, Change<VA>> sliding(String store, String rawStore, SlidingWindows windows,
+      java.util.function.Function<V, R> wrap, AggFn<K, R, VA> fn) {
     long d = windows.timeDifferenceMs();
     WindowInfo info = new WindowInfo(windows.graceMs(), true, null);
     return Lambda.keyed((r, c) -> {
@@ -127,27 +136,27 @@ public final class Aggregations {
       }
       WindowStore<K, VA> aggs = c.getStateStore(store);
       @SuppressWarnings("unchecked")
-      MemoryStore.Windows<K, V> raw = (MemoryStore.Windows<K, V>) (Object) c.getStateStore(rawStore);
-      raw.put(r.key(), r.value(), ts);
+      MemoryStore.Windows<K, R> raw = (MemoryStore.Windows<K, R>) (Object) c.getStateStore(rawStore);
+      raw.put(r.key(), wrap.apply(r.value()), ts);
       TreeSet<Long> starts = new TreeSet<>();
       starts.add(Math.max(0, ts - d));
-      for (KeyValue<Long, V> later : raw.fetch(r.key(), ts + 1, ts + d)) {
+      for (KeyValue<Long, R> later : raw.fetch(r.key(), ts + 1, ts + d)) {
         starts.add(later.key() - d);
         starts.add(ts + 1);
       }
-      for (KeyValue<Long, V> earlier : raw.fetch(r.key(), ts - d - 1, ts - 1)) {
+      for (KeyValue<Long, R> earlier : raw.fetch(r.key(), ts - d - 1, ts - 1)) {
         starts.add(earlier.key() + 1);
       }
       for (long start : starts) {
         if (start < 0 || info.closed(start + d, now)) {
           continue;
         }
-        List<KeyValue<Long, V>> content = raw.fetch(r.key(), start, start + d);
+        List<KeyValue<Long, R>> content = raw.fetch(r.key(), start, start + d);
         if (content.isEmpty()) {
           continue;
         }
         VA agg = null;
-        for (KeyValue<Long, V> e : content) {
+        for (KeyValue<Long, R> e : content) {
           agg = fn.apply(r.key(), e.value(), agg);
         }
         VA old = aggs.fetch(r.key(), start);
