@@ -5,6 +5,7 @@ import io.courant.client.NewTopic;
 import io.courant.client.Partitioner;
 import io.courant.client.TopicExistsException;
 import io.courant.stream.dsl.internal.GraphBuilder;
+import io.courant.stream.dsl.internal.StoreQueryRegistry;
 import io.courant.stream.dsl.internal.StoreSpec;
 import io.courant.stream.dsl.internal.StreamThread;
 import io.courant.stream.dsl.internal.StreamsMetricsImpl;
@@ -58,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * Output topics are at-least-once: records written just before a crash are written again.
  *
  * <p>Interactive queries ({@link #keyValueStore}, {@link #windowStore}) are answered from any node
- * by the entity that owns the key's store partition.
+ * by the entity that owns the key's store partition. A started instance also registers its
+ * key-value and window stores with its node, for the HTTP API's {@code GET
+ * /streams/{application.id}/stores/...} routes (docs/streams-dsl.md); nodes without an instance
+ * forward those requests to a node that has one.
  */
 public final class CourantStreams implements AutoCloseable {
   /** Kafka Streams' client states. */
@@ -75,6 +79,7 @@ public final class CourantStreams implements AutoCloseable {
   private final Map<String, Integer> partitionsBySub = new HashMap<>();
   private volatile State state = State.CREATED;
   private volatile StreamsUncaughtExceptionHandler handler;
+  private final StoreQueryAnswerer httpQueries;
   private List<SubTopology> subs;
   private StreamThread thread;
   private int generation;
@@ -86,6 +91,7 @@ public final class CourantStreams implements AutoCloseable {
     this.graph = topology.graph;
     this.config = new StreamsConfig(props);
     this.system = system;
+    this.httpQueries = new StoreQueryAnswerer(this, graph.stores(), config);
   }
 
   /** What to do when processing fails; without one, the instance shuts down ({@link State#ERROR}). */
@@ -111,6 +117,7 @@ public final class CourantStreams implements AutoCloseable {
     }
     layout();
     startThread();
+    StoreQueryRegistry.get(system).register(config.applicationId(), httpQueries);
   }
 
   /** The sub-topologies and their partition counts; creates the internal topics that do not exist yet. */
@@ -231,6 +238,7 @@ public final class CourantStreams implements AutoCloseable {
 
   /** {@link #close()} waiting at most {@code timeout}; returns whether the processing thread stopped in time. */
   public boolean close(Duration timeout) {
+    StoreQueryRegistry.get(system).unregister(config.applicationId(), httpQueries);
     StreamThread t;
     synchronized (this) {
       if (state == State.NOT_RUNNING) {
