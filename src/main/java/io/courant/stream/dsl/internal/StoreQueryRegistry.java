@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -31,6 +32,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class StoreQueryRegistry implements Extension {
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RETIRE_AFTER = Duration.ofSeconds(30);
   private static final AtomicInteger ACTORS = new AtomicInteger();
 
   /** What a query asks. */
@@ -116,8 +118,9 @@ public final class StoreQueryRegistry implements Extension {
       local.remove(applicationId);
       ActorRef<Ask> ref = actors.remove(applicationId);
       if (ref != null) {
+        // other nodes learn of the deregistration by gossip: until then the actor answers 404 rather than leave them waiting
         system.receptionist().tell(Receptionist.deregister(serviceKey(applicationId), ref));
-        system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ref));
+        system.scheduler().scheduleOnce(RETIRE_AFTER, () -> system.classicSystem().stop(Adapter.toClassic(ref)), system.executionContext());
       }
     }
   }
