@@ -7,5 +7,13 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Aggregator<K, V, VA> {
+  /**
+   * Folds one record into the aggregate.
+   *
+   * @param key the record's key (the group key)
+   * @param value the record's value
+   * @param aggregate the current aggregate (the initializer's result for a new key or window)
+   * @return the new aggregate
+   */
   VA apply(K key, V value, VA aggregate);
 }

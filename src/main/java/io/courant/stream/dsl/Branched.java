@@ -7,7 +7,12 @@ package io.courant.stream.dsl;
  * @param name the branch name, or null
  */
 public record Branched(String name) {
-  /** A branch named {@code name}. */
+  /**
+   * A branch named {@code name}.
+   *
+   * @param name the name
+   * @return the branch options
+   */
   public static Branched as(String name) {
     return new Branched(name);
   }

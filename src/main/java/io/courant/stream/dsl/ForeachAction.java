@@ -7,5 +7,11 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface ForeachAction<K, V> {
+  /**
+   * Acts on one record.
+   *
+   * @param key the record's key
+   * @param value the record's value
+   */
   void apply(K key, V value);
 }

@@ -16,7 +16,11 @@ public final class GlobalKTable<K, V> {
     this.storeName = storeName;
   }
 
-  /** The name of the store holding the table. */
+  /**
+   * The name of the store holding the table.
+   *
+   * @return the store name
+   */
   public String queryableStoreName() {
     return storeName;
   }

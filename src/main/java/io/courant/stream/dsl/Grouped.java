@@ -11,17 +11,37 @@ package io.courant.stream.dsl;
  * @param <V> the value type
  */
 public record Grouped<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
-  /** These serdes. */
+  /**
+   * These serdes.
+   *
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Grouped<K, V> with(Serde<K> keySerde, Serde<V> valueSerde) {
     return new Grouped<>(null, keySerde, valueSerde);
   }
 
-  /** A name for the repartition topic. */
+  /**
+   * A name for the repartition topic.
+   *
+   * @param name the name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Grouped<K, V> as(String name) {
     return new Grouped<>(name, null, null);
   }
 
-  /** A copy with this name. */
+  /**
+   * A copy with this name.
+   *
+   * @param name the name
+   * @return a copy with it
+   */
   public Grouped<K, V> withName(String name) {
     return new Grouped<>(name, keySerde, valueSerde);
   }

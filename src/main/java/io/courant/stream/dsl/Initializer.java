@@ -7,5 +7,10 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Initializer<VA> {
+  /**
+   * The aggregate before the first record.
+   *
+   * @return a new initial aggregate
+   */
   VA apply();
 }

@@ -10,7 +10,15 @@ package io.courant.stream.dsl;
  * @param <V> the value type
  */
 public record KeyValue<K, V>(K key, V value) {
-  /** {@code new KeyValue<>(key, value)}. */
+  /**
+   * {@code new KeyValue<>(key, value)}.
+   *
+   * @param key the key
+   * @param value the value
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the pair
+   */
   public static <K, V> KeyValue<K, V> pair(K key, V value) {
     return new KeyValue<>(key, value);
   }

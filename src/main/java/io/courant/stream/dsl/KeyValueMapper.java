@@ -7,5 +7,12 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface KeyValueMapper<K, V, R> {
+  /**
+   * Maps one record.
+   *
+   * @param key the record's key
+   * @param value the record's value
+   * @return the result (a key, a {@link KeyValue}, or several)
+   */
   R apply(K key, V value);
 }

@@ -7,5 +7,13 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Merger<K, V> {
+  /**
+   * Merges two sessions' aggregates.
+   *
+   * @param aggKey the key
+   * @param aggOne one session's aggregate
+   * @param aggTwo the other session's aggregate
+   * @return the merged session's aggregate
+   */
   V apply(K aggKey, V aggOne, V aggTwo);
 }

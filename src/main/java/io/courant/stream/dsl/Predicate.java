@@ -7,6 +7,12 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Predicate<K, V> {
-  /** @return true to keep the record */
+  /**
+   * Tests one record.
+   *
+   * @param key the record's key
+   * @param value the record's value
+   * @return true if the record satisfies the predicate
+   */
   boolean test(K key, V value);
 }

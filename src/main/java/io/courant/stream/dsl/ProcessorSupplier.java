@@ -7,5 +7,10 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface ProcessorSupplier<KIn, VIn, KOut, VOut> {
+  /**
+   * A new processor, one per task; never a shared instance.
+   *
+   * @return a new processor
+   */
   Processor<KIn, VIn, KOut, VOut> get();
 }

@@ -2,6 +2,10 @@ package io.courant.stream.dsl;
 
 /** When a {@link Punctuator} runs: as stream time (the highest record timestamp seen) or wall-clock time advances. */
 public enum PunctuationType {
+  /**
+   * Runs as stream time (the highest record timestamp of the task) advances.
+   */
   STREAM_TIME,
+  /** Runs as the wall clock advances (checked between polls; {@link TopologyTestDriver#advanceWallClockTime} in tests). */
   WALL_CLOCK_TIME
 }

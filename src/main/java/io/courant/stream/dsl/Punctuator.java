@@ -7,5 +7,10 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Punctuator {
+  /**
+   * Runs the scheduled action.
+   *
+   * @param timestamp the stream time or wall-clock time (by the punctuation's type) it runs at
+   */
   void punctuate(long timestamp);
 }

@@ -7,5 +7,12 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface Reducer<V> {
+  /**
+   * Combines the aggregate with a value.
+   *
+   * @param aggregate the current aggregate
+   * @param value the new value
+   * @return the new aggregate
+   */
   V apply(V aggregate, V value);
 }

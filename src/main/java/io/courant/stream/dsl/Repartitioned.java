@@ -12,17 +12,37 @@ package io.courant.stream.dsl;
  * @param <V> the value type
  */
 public record Repartitioned<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Integer numberOfPartitions) {
-  /** The topic named after {@code name}. */
+  /**
+   * The topic named after {@code name}.
+   *
+   * @param name the name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Repartitioned<K, V> as(String name) {
     return new Repartitioned<>(name, null, null, null);
   }
 
-  /** These serdes. */
+  /**
+   * These serdes.
+   *
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Repartitioned<K, V> with(Serde<K> keySerde, Serde<V> valueSerde) {
     return new Repartitioned<>(null, keySerde, valueSerde, null);
   }
 
-  /** A copy with {@code n} partitions. */
+  /**
+   * A copy with {@code n} partitions.
+   *
+   * @param n the number of partitions
+   * @return a copy with it
+   */
   public Repartitioned<K, V> withNumberOfPartitions(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("numberOfPartitions must be >= 1, not " + n);

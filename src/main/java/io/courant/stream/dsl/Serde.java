@@ -10,9 +10,17 @@ import io.courant.stream.serialization.Serializer;
  * @param <T> the type
  */
 public interface Serde<T> {
-  /** The serializer. */
+  /**
+   * The serializer.
+   *
+   * @return the serializer
+   */
   Serializer<T> serializer();
 
-  /** The deserializer. */
+  /**
+   * The deserializer.
+   *
+   * @return the deserializer
+   */
   Deserializer<T> deserializer();
 }

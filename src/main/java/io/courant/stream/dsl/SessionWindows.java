@@ -11,6 +11,13 @@ import java.time.Duration;
  * @param graceMs how long after its end a session still accepts out-of-order records
  */
 public record SessionWindows(long inactivityGapMs, long graceMs) {
+  /**
+   * Checks the components.
+   *
+   * @param inactivityGapMs the gap that ends a session
+   * @param graceMs how long after its end a session still accepts out-of-order records
+   * @throws IllegalArgumentException if one is out of range (the message says which and what is allowed)
+   */
   public SessionWindows {
     if (inactivityGapMs <= 0) {
       throw new IllegalArgumentException("a session's inactivity gap must be > 0 ms, not " + inactivityGapMs);
@@ -20,12 +27,23 @@ public record SessionWindows(long inactivityGapMs, long graceMs) {
     }
   }
 
-  /** No out-of-order records after a session's end. */
+  /**
+   * No out-of-order records after a session's end.
+   *
+   * @param gap the gap
+   * @return the windows
+   */
   public static SessionWindows ofInactivityGapWithNoGrace(Duration gap) {
     return new SessionWindows(gap.toMillis(), 0);
   }
 
-  /** Out-of-order records accepted until {@code grace} after a session's end. */
+  /**
+   * Out-of-order records accepted until {@code grace} after a session's end.
+   *
+   * @param gap the gap
+   * @param grace how long after the window end late records are still accepted
+   * @return the windows
+   */
   public static SessionWindows ofInactivityGapAndGrace(Duration gap, Duration grace) {
     return new SessionWindows(gap.toMillis(), grace.toMillis());
   }

@@ -6,6 +6,10 @@ package io.courant.stream.dsl;
  * {@link CourantStreams}).
  */
 public interface StateStore {
-  /** The store's name. */
+  /**
+   * The store's name.
+   *
+   * @return the name
+   */
   String name();
 }

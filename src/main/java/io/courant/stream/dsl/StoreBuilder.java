@@ -15,7 +15,11 @@ public final class StoreBuilder<T extends StateStore> {
     this.spec = spec;
   }
 
-  /** The store's name. */
+  /**
+   * The store's name.
+   *
+   * @return the name
+   */
   public String name() {
     return spec.name();
   }

@@ -14,12 +14,27 @@ package io.courant.stream.dsl;
  * @param <VO> the other stream's value type
  */
 public record StreamJoined<K, V, VO>(Serde<K> keySerde, Serde<V> valueSerde, Serde<VO> otherValueSerde, String storeName) {
-  /** These serdes. */
+  /**
+   * These serdes.
+   *
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param otherValueSerde the other side's value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @param <VO> the other side's value type
+   * @return the options
+   */
   public static <K, V, VO> StreamJoined<K, V, VO> with(Serde<K> keySerde, Serde<V> valueSerde, Serde<VO> otherValueSerde) {
     return new StreamJoined<>(keySerde, valueSerde, otherValueSerde, null);
   }
 
-  /** A copy whose stores are named {@code <storeName>-this-join-store} and {@code -other-join-store}. */
+  /**
+   * A copy whose stores are named {@code <storeName>-this-join-store} and {@code -other-join-store}.
+   *
+   * @param storeName the store name
+   * @return a copy with it
+   */
   public StreamJoined<K, V, VO> withStoreName(String storeName) {
     return new StreamJoined<>(keySerde, valueSerde, otherValueSerde, storeName);
   }

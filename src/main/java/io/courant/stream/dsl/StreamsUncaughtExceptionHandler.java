@@ -15,5 +15,11 @@ public interface StreamsUncaughtExceptionHandler {
     SHUTDOWN_CLIENT
   }
 
+  /**
+   * Decides what happens after a processing failure.
+   *
+   * @param exception the failure
+   * @return replace the processing thread (restart from the last commit) or shut the instance down
+   */
   StreamThreadExceptionResponse handle(Throwable exception);
 }

@@ -32,43 +32,80 @@ public final class TestInputTopic<K, V> {
     this.autoAdvance = autoAdvance;
   }
 
-  /** A record with this key and value, at the topic's current time. */
+  /**
+   * A record with this key and value, at the topic's current time.
+   *
+   * @param key the key
+   * @param value the value
+   */
   public void pipeInput(K key, V value) {
     pipeInput(new TestRecord<>(key, value, nextTime()));
   }
 
-  /** A record with no key. */
+  /**
+   * A record with no key.
+   *
+   * @param value the value
+   */
   public void pipeInput(V value) {
     pipeInput(null, value);
   }
 
-  /** A record with this key, value and timestamp (ms). */
+  /**
+   * A record with this key, value and timestamp (ms).
+   *
+   * @param key the key
+   * @param value the value
+   * @param timestamp the timestamp (epoch ms)
+   */
   public void pipeInput(K key, V value, long timestamp) {
     pipeInput(new TestRecord<>(key, value, timestamp));
   }
 
-  /** A record with this key, value and timestamp. */
+  /**
+   * A record with this key, value and timestamp.
+   *
+   * @param key the key
+   * @param value the value
+   * @param timestamp the timestamp (epoch ms)
+   */
   public void pipeInput(K key, V value, Instant timestamp) {
     pipeInput(key, value, timestamp.toEpochMilli());
   }
 
-  /** A record as given. */
+  /**
+   * A record as given.
+   *
+   * @param record the record
+   */
   public void pipeInput(TestRecord<K, V> record) {
     driver.pipe(topic, keySerializer.serialize(topic, record.key()), valueSerializer.serialize(topic, record.value()),
         record.timestamp(), record.headers());
   }
 
-  /** Records with these keys and values, in order. */
+  /**
+   * Records with these keys and values, in order.
+   *
+   * @param records the records
+   */
   public void pipeKeyValueList(List<KeyValue<K, V>> records) {
     records.forEach(kv -> pipeInput(kv.key(), kv.value()));
   }
 
-  /** Records without keys, in order. */
+  /**
+   * Records without keys, in order.
+   *
+   * @param values the values
+   */
   public void pipeValueList(List<V> values) {
     values.forEach(this::pipeInput);
   }
 
-  /** Moves the topic's current time forward. */
+  /**
+   * Moves the topic's current time forward.
+   *
+   * @param advance the distance between window starts
+   */
   public void advanceTime(Duration advance) {
     if (advance.isNegative()) {
       throw new IllegalArgumentException("time can only advance, not by " + advance);

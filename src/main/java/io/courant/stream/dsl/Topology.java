@@ -22,6 +22,15 @@ public final class Topology {
    * sub-topology with its nodes, their topics and stores, and their children. Internal topics are
    * shown with {@code <application.id>} as the prefix.
    */
+  /**
+   * Kafka-style description of the sub-topologies, their sources, processors, stores and sinks.
+   *
+   * <pre>{@code
+   * System.out.println(builder.build().describe());
+   * }</pre>
+   *
+   * @return the description
+   */
   public String describe() {
     StringBuilder out = new StringBuilder("Topologies:\n");
     List<SubTopology> subs = graph.subTopologies("<application.id>");

@@ -7,5 +7,12 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface ValueJoiner<V1, V2, VR> {
+  /**
+   * Joins two values.
+   *
+   * @param value1 this side's value (null in an outer join when unmatched)
+   * @param value2 the other side's value (null in a left or outer join when unmatched)
+   * @return the joined value
+   */
   VR apply(V1 value1, V2 value2);
 }

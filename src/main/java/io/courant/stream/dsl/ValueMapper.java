@@ -7,5 +7,11 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface ValueMapper<V, VR> {
+  /**
+   * Maps one value.
+   *
+   * @param value the record's value
+   * @return the new value
+   */
   VR apply(V value);
 }

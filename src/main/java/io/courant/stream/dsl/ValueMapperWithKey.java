@@ -7,5 +7,12 @@ package io.courant.stream.dsl;
  */
 @FunctionalInterface
 public interface ValueMapperWithKey<K, V, VR> {
+  /**
+   * Maps one value, seeing the key.
+   *
+   * @param readOnlyKey the record's key (must not be changed)
+   * @param value the record's value
+   * @return the new value
+   */
   VR apply(K readOnlyKey, V value);
 }

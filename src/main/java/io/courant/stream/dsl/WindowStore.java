@@ -8,6 +8,12 @@ package io.courant.stream.dsl;
  * @param <V> the value type
  */
 public interface WindowStore<K, V> extends StateStore, ReadOnlyWindowStore<K, V> {
-  /** Sets the value of {@code key} in the window starting at {@code windowStart} (null deletes). */
+  /**
+   * Sets the value of {@code key} in the window starting at {@code windowStart} (null deletes).
+   *
+   * @param key the key
+   * @param value the value
+   * @param windowStart the window start (epoch ms)
+   */
   void put(K key, V value, long windowStart);
 }
