@@ -3,6 +3,11 @@ package io.courant.stream.dsl;
 /**
  * Adds a record to an aggregate ({@link KGroupedStream#aggregate}).
  *
+ * <pre>{@code
+ * KTable<String, Long> spent = orders.groupByKey()
+ *     .aggregate(() -> 0L, (customer, order, total) -> total + order.amount(), Materialized.with(Serdes.String(), Serdes.Long()));
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

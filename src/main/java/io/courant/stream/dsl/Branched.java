@@ -4,6 +4,10 @@ package io.courant.stream.dsl;
  * The name of a branch of {@link KStream#split()}: the branch's stream is in the result map under
  * the split's prefix followed by this name (or the branch's index, from "1", or "0" for the default).
  *
+ * <pre>{@code
+ * orders.split("orders-").branch((id, o) -> o.paid(), Branched.as("paid")).defaultBranch(Branched.as("unpaid"));
+ * }</pre>
+ *
  * @param name the branch name, or null
  */
 public record Branched(String name) {

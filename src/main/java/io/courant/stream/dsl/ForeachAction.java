@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * An action on each record ({@link KStream#foreach}, {@link KStream#peek}).
  *
+ * <pre>{@code
+ * alerts.foreach((id, alert) -> pager.send(alert));
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

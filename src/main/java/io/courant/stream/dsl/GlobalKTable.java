@@ -6,6 +6,11 @@ package io.courant.stream.dsl;
  * ({@link KStream#join(GlobalKTable, KeyValueMapper, ValueJoiner)}). Its store is rebuilt from the
  * topic at start, so it is not event-sourced with the task stores.
  *
+ * <pre>{@code
+ * GlobalKTable<String, Product> products = builder.globalTable("products", Consumed.with(Serdes.String(), Serdes.Json(Product.class)));
+ * orders.join(products, (orderId, o) -> o.productId(), (o, p) -> o.qty() + " x " + p.name());
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

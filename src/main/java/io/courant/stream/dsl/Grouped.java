@@ -1,8 +1,12 @@
 package io.courant.stream.dsl;
 
 /**
- * Serdes for {@link KStream#groupBy} / {@link KStream#groupByKey}, and the name of the repartition
+ * Serdes for {@link KStream#groupBy} / {@link KStream#groupByKey} / {@link KTable#groupBy}, and the name of the repartition
  * topic ({@code <application.id>-<name>-repartition}) when grouping repartitions. Immutable.
+ *
+ * <pre>{@code
+ * words.groupBy((line, word) -> word, Grouped.<String, String>with(Serdes.String(), Serdes.String()).withName("by-word"));
+ * }</pre>
  *
  * @param name the repartition topic's name part, or null for a generated one
  * @param keySerde the key serde, or null for the stream's (or the default)

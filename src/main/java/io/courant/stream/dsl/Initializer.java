@@ -3,6 +3,11 @@ package io.courant.stream.dsl;
 /**
  * The initial aggregate of a new key or window ({@link KGroupedStream#aggregate}).
  *
+ * <pre>{@code
+ * KTable<String, Stats> stats = readings.groupByKey().aggregate(Stats::new, (sensor, r, s) -> s.add(r),
+ *     Materialized.with(Serdes.String(), Serdes.Json(Stats.class)));
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -8,6 +8,10 @@ import java.time.Duration;
  * (left and outer joins) are emitted with a null partner once stream time passes {@code t + after +
  * grace}; records later than that are dropped and counted. Immutable.
  *
+ * <pre>{@code
+ * views.join(clicks, (v, c) -> v + "->" + c, JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMinutes(5), Duration.ofSeconds(30)));
+ * }</pre>
+ *
  * @param beforeMs how far back the other stream's records may be
  * @param afterMs how far ahead the other stream's records may be
  * @param graceMs how long after the window the join still accepts out-of-order records

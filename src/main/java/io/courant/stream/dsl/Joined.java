@@ -4,6 +4,10 @@ package io.courant.stream.dsl;
  * Serdes for a stream–table join ({@link KStream#join(KTable, ValueJoiner, Joined)}), used when
  * the stream must be repartitioned first. Immutable.
  *
+ * <pre>{@code
+ * ordersByCustomer.join(customers, (o, c) -> o + " by " + c, Joined.with(Serdes.String(), orderSerde, customerSerde));
+ * }</pre>
+ *
  * @param keySerde the key serde, or null for the stream's (or the default)
  * @param valueSerde the stream's value serde, or null
  * @param otherValueSerde the table's value serde, or null

@@ -4,6 +4,10 @@ package io.courant.stream.dsl;
  * A key and a value, as in Kafka Streams ({@link KStream#map}, {@link KStream#flatMap}, store
  * iteration).
  *
+ * <pre>{@code
+ * KStream<String, Long> amounts = orders.map((id, o) -> KeyValue.pair(o.customerId(), o.total()));
+ * }</pre>
+ *
  * @param key the key
  * @param value the value
  * @param <K> the key type

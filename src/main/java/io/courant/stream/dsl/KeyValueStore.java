@@ -4,6 +4,13 @@ package io.courant.stream.dsl;
  * A key-value state store ({@link Stores#keyValueStoreBuilder}, or behind a {@link KTable} or an
  * aggregation).
  *
+ * <pre>{@code
+ * KeyValueStore<String, Long> seen = context.getStateStore("seen");
+ * if (seen.putIfAbsent(record.key(), record.timestamp()) == null) {
+ *   context.forward(record);
+ * }
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

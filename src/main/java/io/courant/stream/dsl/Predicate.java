@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * A test on a record's key and value ({@link KStream#filter}, {@link KTable#filter}, {@link BranchedKStream#branch}).
  *
+ * <pre>{@code
+ * KStream<String, Order> large = orders.filter((id, order) -> order.total() > 100);
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -7,6 +7,14 @@ import java.time.Duration;
  * state stores it was connected to, schedule punctuations, read the current record's origin and
  * the task's stream time.
  *
+ * <pre>{@code
+ * public void init(ProcessorContext<String, Long> context) {
+ *   this.context = context;
+ *   this.counts = context.getStateStore("counts");
+ *   context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> context.forward(new Record<>("tick", t, t)));
+ * }
+ * }</pre>
+ *
  * @param <KForward> the key type it forwards
  * @param <VForward> the value type it forwards
  */

@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * Makes a new {@link Processor} for each task (each partition) that runs it ({@link KStream#process}).
  *
+ * <pre>{@code
+ * stream.process(() -> new Deduplicator(), "seen");   // a new processor per task, never a shared one
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -4,6 +4,10 @@ package io.courant.stream.dsl;
  * How {@link KStream#to} writes records: key and value serdes (null: the defaults). The partition
  * is chosen as Kafka's producer does (murmur2 of the serialized key). Immutable.
  *
+ * <pre>{@code
+ * counts.toStream().to("word-counts", Produced.with(Serdes.String(), Serdes.Long()));
+ * }</pre>
+ *
  * @param keySerde the key serde, or null for the default
  * @param valueSerde the value serde, or null for the default
  * @param name the sink node's name, or null for a generated one

@@ -1,6 +1,12 @@
 package io.courant.stream.dsl;
 
-/** When a {@link Punctuator} runs: as stream time (the highest record timestamp seen) or wall-clock time advances. */
+/**
+ * When a {@link Punctuator} runs: as stream time (the highest record timestamp seen) or wall-clock time advances.
+ *
+ * <pre>{@code
+ * context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, now -> flushExpired(now));
+ * }</pre>
+ */
 public enum PunctuationType {
   /**
    * Runs as stream time (the highest record timestamp of the task) advances.

@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * A callback scheduled with {@link ProcessorContext#schedule}.
  *
+ * <pre>{@code
+ * context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, streamTime -> emitTotals(streamTime));
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -9,6 +9,12 @@ import java.util.concurrent.CompletionStage;
  * it (the partition its key hashes to, Kafka's murmur2 of the serialized key); ranges read every
  * partition. Reads see the store as of the last committed batch ({@code commit.interval.ms}).
  *
+ * <pre>{@code
+ * QueryableKeyValueStore<String, Long> counts = streams.keyValueStore("word-counts");
+ * Long hello = counts.get("hello").toCompletableFuture().join();
+ * List<KeyValue<String, Long>> a = counts.range("a", "b").toCompletableFuture().join();
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

@@ -7,6 +7,11 @@ import java.util.concurrent.CompletionStage;
  * Interactive queries of a window store of a running application ({@link
  * CourantStreams#windowStore}), routed like {@link QueryableKeyValueStore}.
  *
+ * <pre>{@code
+ * QueryableWindowStore<String, Long> views = streams.windowStore("views-per-minute");
+ * List<KeyValue<Long, Long>> lastHour = views.fetch("home", now - 3_600_000, now).toCompletableFuture().join();
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

@@ -6,6 +6,11 @@ import java.util.List;
  * Reads of a key-value store. Ranges follow the order of the serialized keys (bytes compared
  * unsigned), as in Kafka Streams.
  *
+ * <pre>{@code
+ * ReadOnlyKeyValueStore<String, Long> counts = driver.getKeyValueStore("word-counts");
+ * assertEquals(3L, counts.get("the"));
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

@@ -5,6 +5,11 @@ import java.util.List;
 /**
  * Reads of a window store: values per key and window start.
  *
+ * <pre>{@code
+ * ReadOnlyWindowStore<String, Long> perMinute = driver.getWindowStore("views-per-minute");
+ * assertEquals(2L, perMinute.fetch("home", 60_000));
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

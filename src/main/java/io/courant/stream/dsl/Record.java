@@ -7,6 +7,11 @@ import java.util.List;
  * A record as a {@link Processor} sees and forwards it (Kafka Streams' processor API {@code Record}).
  * Immutable: {@code withKey}, {@code withValue}, {@code withTimestamp} return copies.
  *
+ * <pre>{@code
+ * context.forward(record.withValue(record.value().toUpperCase()));
+ * context.forward(new Record<>("total", total, record.timestamp()));
+ * }</pre>
+ *
  * @param key the key, may be null
  * @param value the value, may be null
  * @param timestamp the event time (ms)

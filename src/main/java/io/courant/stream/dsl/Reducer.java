@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * Combines an aggregate with a new value of the same type ({@link KGroupedStream#reduce}).
  *
+ * <pre>{@code
+ * KTable<String, Long> maxPerSensor = readings.groupByKey().reduce(Math::max);
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

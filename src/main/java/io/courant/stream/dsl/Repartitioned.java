@@ -4,6 +4,11 @@ package io.courant.stream.dsl;
  * How {@link KStream#repartition} writes its internal topic {@code <application.id>-<name>-repartition}:
  * serdes and partition count (null: the input's). Immutable.
  *
+ * <pre>{@code
+ * orders.selectKey((id, o) -> o.customerId())
+ *     .repartition(Repartitioned.<String, Order>as("by-customer").withNumberOfPartitions(8));
+ * }</pre>
+ *
  * @param name the topic's name part, or null for a generated one
  * @param keySerde the key serde, or null for the stream's (or the default)
  * @param valueSerde the value serde, or null

@@ -5,6 +5,11 @@ import java.util.List;
 /**
  * A session store: a value per key and session window {@code [start, end]}.
  *
+ * <pre>{@code
+ * SessionStore<String, Long> sessions = driver.getSessionStore("visits");
+ * List<KeyValue<Windowed<String>, Long>> alice = sessions.fetch("alice");
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

@@ -7,6 +7,10 @@ import java.time.Duration;
  * {@code [first, last]}; a record that bridges two sessions merges them (their aggregates are
  * combined with the {@link Merger}, and the old sessions are replaced by tombstones). Immutable.
  *
+ * <pre>{@code
+ * clicks.groupByKey().windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMinutes(30), Duration.ofMinutes(1))).count();
+ * }</pre>
+ *
  * @param inactivityGapMs the gap that ends a session
  * @param graceMs how long after its end a session still accepts out-of-order records
  */

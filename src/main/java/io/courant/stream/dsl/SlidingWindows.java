@@ -8,6 +8,10 @@ import java.time.Duration;
  * defines a window {@code [t - timeDifference, t]} ending at it and one starting just after it,
  * and an aggregate is kept for every window that holds a distinct set of records. Immutable.
  *
+ * <pre>{@code
+ * events.groupByKey().windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5))).count();
+ * }</pre>
+ *
  * @param timeDifferenceMs the largest time difference between records of one window
  * @param graceMs how long after its end a window still accepts out-of-order records
  */

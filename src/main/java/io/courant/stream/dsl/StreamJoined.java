@@ -5,6 +5,11 @@ package io.courant.stream.dsl;
  * JoinWindows, StreamJoined)}): both sides' records are kept in window stores for the join window.
  * Immutable.
  *
+ * <pre>{@code
+ * left.join(right, (l, r) -> l + r, JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofSeconds(5)),
+ *     StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String()).withStoreName("pairs"));
+ * }</pre>
+ *
  * @param keySerde the key serde, or null for the streams' (or the default)
  * @param valueSerde this stream's value serde, or null
  * @param otherValueSerde the other stream's value serde, or null

@@ -11,6 +11,12 @@ import java.util.List;
  * downstream (repartition topics included), before {@code pipeInput} returns. Records without an
  * explicit timestamp get the topic's current time, which then advances by the topic's auto-advance.
  *
+ * <pre>{@code
+ * TestInputTopic<String, String> in = driver.createInputTopic("text-lines", new StringSerializer(), new StringSerializer());
+ * in.pipeInput("k", "a b a", 1_000);
+ * in.pipeKeyValueList(List.of(KeyValue.pair("k", "b c")));
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

@@ -12,6 +12,11 @@ import java.util.Queue;
  * Reads what a topology wrote to a topic under {@link TopologyTestDriver} ({@link
  * TopologyTestDriver#createOutputTopic}); each read consumes the record.
  *
+ * <pre>{@code
+ * TestOutputTopic<String, Long> out = driver.createOutputTopic("word-counts", new StringDeserializer(), new LongDeserializer());
+ * assertEquals(Map.of("a", 2L, "b", 1L), out.readKeyValuesToMap());
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

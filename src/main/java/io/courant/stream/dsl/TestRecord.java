@@ -6,6 +6,11 @@ import java.util.List;
 /**
  * A record piped into or read from a {@link TopologyTestDriver} topic.
  *
+ * <pre>{@code
+ * in.pipeInput(new TestRecord<>("k", "v", 1_000L));
+ * TestRecord<String, Long> first = out.readRecord();
+ * }</pre>
+ *
  * @param key the key
  * @param value the value
  * @param headers the headers

@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * Chooses the topic of each record written by {@link KStream#to(TopicNameExtractor, Produced)}.
  *
+ * <pre>{@code
+ * events.to((key, event, ctx) -> "events-" + event.type());
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

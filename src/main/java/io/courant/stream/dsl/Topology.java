@@ -9,6 +9,12 @@ import java.util.List;
  * A processor graph built by a {@link StreamsBuilder}: sources, processors, sinks and stores, split
  * into sub-topologies at repartition topics. Run it with {@link CourantStreams} (on a cluster) or
  * {@link TopologyTestDriver} (in the JVM, for tests); both execute the same graph.
+ *
+ * <pre>{@code
+ * Topology topology = builder.build();
+ * System.out.println(topology.describe());
+ * new CourantStreams(topology, props, system).start();
+ * }</pre>
  */
 public final class Topology {
   final GraphBuilder graph;

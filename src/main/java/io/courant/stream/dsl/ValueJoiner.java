@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * Combines the values of two joined records; in left and outer joins the missing side is null.
  *
+ * <pre>{@code
+ * orders.leftJoin(customers, (order, customer) -> new Enriched(order, customer));   // customer is null when absent
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * Maps a value to a new value, seeing the (read-only) key ({@link KStream#mapValues(ValueMapperWithKey)}).
  *
+ * <pre>{@code
+ * KStream<String, String> tagged = lines.mapValues((key, line) -> key + ": " + line);
+ * }</pre>
+ *
  * @see ValueMapper
  */
 @FunctionalInterface

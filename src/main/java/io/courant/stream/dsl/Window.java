@@ -4,6 +4,10 @@ package io.courant.stream.dsl;
  * A time window {@code [start, end)} (for session windows both ends are record timestamps and
  * inclusive).
  *
+ * <pre>{@code
+ * windowedCounts.toStream().foreach((w, n) -> System.out.println(w.key() + " [" + w.window().start() + ", " + w.window().end() + "): " + n));
+ * }</pre>
+ *
  * @param start the start, ms
  * @param end the end, ms
  */

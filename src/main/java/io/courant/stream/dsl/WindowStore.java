@@ -4,6 +4,13 @@ package io.courant.stream.dsl;
  * A window store: a value per key and window; windows older than the retention (stream time minus
  * retention) are dropped.
  *
+ * <pre>{@code
+ * WindowStore<String, Long> perMinute = context.getStateStore("per-minute");
+ * long start = record.timestamp() - record.timestamp() % 60_000;
+ * Long n = perMinute.fetch(record.key(), start);
+ * perMinute.put(record.key(), n == null ? 1 : n + 1, start);
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */

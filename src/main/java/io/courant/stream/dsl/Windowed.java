@@ -3,6 +3,10 @@ package io.courant.stream.dsl;
 /**
  * The key of a windowed aggregation's result: the record key and its window.
  *
+ * <pre>{@code
+ * KStream<String, Long> flat = windowedCounts.toStream((w, n) -> w.key() + "@" + w.window().start());
+ * }</pre>
+ *
  * @param key the record key
  * @param window the window
  * @param <K> the key type
