@@ -33,6 +33,9 @@ class StreamsRoutesTest {
   @RegisterExtension
   static final HttpNode node = new HttpNode();
 
+  /** A customer, JSON in its topic and in the HTTP answers. */
+  public record Customer(String id, String name) {}
+
   private static String app;
   private static CourantStreams streams;
 
@@ -41,7 +44,8 @@ class StreamsRoutesTest {
     String lines = uniqueTopic("lines");
     String counts = uniqueTopic("counts");
     String views = uniqueTopic("views");
-    for (String t : List.of(lines, counts, views)) {
+    String customers = uniqueTopic("customers");
+    for (String t : List.of(lines, counts, views, customers)) {
       await(node.courant().createTopic(new NewTopic(t, 2)));
     }
     List<ProducerRecord> batch = new ArrayList<>();
@@ -49,17 +53,20 @@ class StreamsRoutesTest {
       batch.add(ProducerRecord.of(lines, "l" + i, "apple banana" + (i % 3 == 0 ? " cherry" : "")));
       batch.add(ProducerRecord.of(views, "page-" + (i % 2), "v").withTimestamp(60_000L * (i % 3) + i));
     }
+    batch.add(ProducerRecord.of(customers, "c1", "{\"id\":\"c1\",\"name\":\"Alice\"}"));
     await(node.courant().sendAll(batch, Acks.ALL));
     StreamsBuilder builder = WordCountExample.builder(lines, counts);
     builder.stream(views, Consumed.with(Serdes.String(), Serdes.String())).groupByKey()
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)))
         .count(Materialized.as("views-per-minute"));
+    builder.table(customers, Consumed.with(Serdes.String(), Serdes.Json(Customer.class)), Materialized.as("customers"));
     app = uniqueTopic("http-iq");
     streams = new CourantStreams(builder.build(), WordCountExample.props(app), node.system());
     streams.start();
     Await.until("every line and view counted", Duration.ofSeconds(60),
         () -> node.get(base() + "/keys/banana").status() == 200 && node.get(base() + "/keys/banana").json().get("value").asLong() == 30
-            && node.get("/streams/" + app + "/stores/views-per-minute/windows").json().size() == 6);
+            && node.get("/streams/" + app + "/stores/views-per-minute/windows").json().size() == 6
+            && node.get("/streams/" + app + "/stores/customers/keys/c1").status() == 200);
   }
 
   @AfterAll
@@ -77,6 +84,12 @@ class StreamsRoutesTest {
     assertEquals(200, r.status(), r.toString());
     assertTrue(r.contentType().startsWith("application/json"), r.contentType());
     assertEquals("{\"key\":\"cherry\",\"value\":10}", r.body());
+  }
+
+  @Test
+  void aJsonSerdesValueIsAnsweredAsJson() {
+    var r = node.get("/streams/" + app + "/stores/customers/keys/c1");
+    assertEquals("{\"key\":\"c1\",\"value\":{\"id\":\"c1\",\"name\":\"Alice\"}}", r.body());
   }
 
   @Test
