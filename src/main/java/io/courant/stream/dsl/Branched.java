@@ -14,7 +14,7 @@ public record Branched(String name) {
   /**
    * A branch named {@code name}.
    *
-   * @param name the name
+   * @param name the branch's name (null: its number)
    * @return the branch options
    */
   public static Branched as(String name) {

@@ -45,7 +45,7 @@ public record Consumed<K, V>(Serde<K> keySerde, Serde<V> valueSerde, TimestampEx
   /**
    * The default serdes, the source node named {@code name}.
    *
-   * @param name the name
+   * @param name the source node's name
    * @param <K> the key type
    * @param <V> the value type
    * @return the options
@@ -67,7 +67,7 @@ public record Consumed<K, V>(Serde<K> keySerde, Serde<V> valueSerde, TimestampEx
   /**
    * A copy with this source node name.
    *
-   * @param name the name
+   * @param name the source node's name
    * @return a copy with it
    */
   public Consumed<K, V> withName(String name) {

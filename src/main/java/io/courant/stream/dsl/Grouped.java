@@ -31,7 +31,7 @@ public record Grouped<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde)
   /**
    * A name for the repartition topic.
    *
-   * @param name the name
+   * @param name the repartition topic's name part ({@code <application.id>-<name>-repartition})
    * @param <K> the key type
    * @param <V> the value type
    * @return the options
@@ -43,7 +43,7 @@ public record Grouped<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde)
   /**
    * A copy with this name.
    *
-   * @param name the name
+   * @param name the repartition topic's name part ({@code <application.id>-<name>-repartition})
    * @return a copy with it
    */
   public Grouped<K, V> withName(String name) {

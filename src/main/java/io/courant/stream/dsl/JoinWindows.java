@@ -55,7 +55,7 @@ public record JoinWindows(long beforeMs, long afterMs, long graceMs) {
   /**
    * A copy reaching {@code before} back.
    *
-   * @param before the before
+   * @param before how long before a record the other side's records may be
    * @return the join windows
    */
   public JoinWindows before(Duration before) {
@@ -65,7 +65,7 @@ public record JoinWindows(long beforeMs, long afterMs, long graceMs) {
   /**
    * A copy reaching {@code after} ahead.
    *
-   * @param after the after
+   * @param after how long after a record the other side's records may be
    * @return the join windows
    */
   public JoinWindows after(Duration after) {

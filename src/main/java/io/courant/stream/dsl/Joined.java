@@ -35,7 +35,7 @@ public record Joined<K, V, VO>(Serde<K> keySerde, Serde<V> valueSerde, Serde<VO>
   /**
    * A name for the repartition topic.
    *
-   * @param name the name
+   * @param name the repartition topic's name part
    * @param <K> the key type
    * @param <V> the value type
    * @param <VO> the other side's value type

@@ -31,14 +31,14 @@ public interface Processor<KIn, VIn, KOut, VOut> {
   /**
    * Called once before the first record of a task.
    *
-   * @param context the context
+   * @param context the task's context: stores, forwarding, punctuations
    */
   default void init(ProcessorContext<KOut, VOut> context) {}
 
   /**
    * Called for each record.
    *
-   * @param record the record
+   * @param record the input record
    */
   void process(Record<KIn, VIn> record);
 

@@ -59,7 +59,7 @@ public interface ProcessorContext<KForward, VForward> {
   /**
    * Forwards a record to every child.
    *
-   * @param record the record
+   * @param record the record to forward (key, value, timestamp, headers)
    * @param <K> the key type
    * @param <V> the value type
    */
@@ -68,7 +68,7 @@ public interface ProcessorContext<KForward, VForward> {
   /**
    * Forwards a record to one child, by node name.
    *
-   * @param record the record
+   * @param record the record to forward (key, value, timestamp, headers)
    * @param childName the child node's name
    * @param <K> the key type
    * @param <V> the value type

@@ -31,7 +31,7 @@ public record Produced<K, V>(Serde<K> keySerde, Serde<V> valueSerde, String name
   /**
    * The default serdes, the sink node named {@code name}.
    *
-   * @param name the name
+   * @param name the sink node's name
    * @param <K> the key type
    * @param <V> the value type
    * @return the options

@@ -20,7 +20,7 @@ public record Repartitioned<K, V>(String name, Serde<K> keySerde, Serde<V> value
   /**
    * The topic named after {@code name}.
    *
-   * @param name the name
+   * @param name the topic's name part ({@code <application.id>-<name>-repartition})
    * @param <K> the key type
    * @param <V> the value type
    * @return the options

@@ -18,7 +18,7 @@ public final class Stores {
   /**
    * A key-value store.
    *
-   * @param name the name
+   * @param name the store's name (connect it by this name in {@link KStream#process})
    * @param keySerde the key serde, or null for the default
    * @param valueSerde the value serde, or null for the default
    * @param <K> the key type
@@ -33,7 +33,7 @@ public final class Stores {
   /**
    * A window store keeping windows of {@code windowSize} for {@code retention}.
    *
-   * @param name the name
+   * @param name the store's name (connect it by this name in {@link KStream#process})
    * @param retention how long windows are kept
    * @param windowSize the window size
    * @param keySerde the key serde, or null for the default

@@ -20,7 +20,7 @@ public final class WindowedSerdes {
   /**
    * Time-windowed keys of windows {@code windowSize} ms long.
    *
-   * @param inner the inner
+   * @param inner the serde of the key inside the window
    * @param windowSize the window size
    * @param <K> the key type
    * @return the serde
@@ -46,7 +46,7 @@ public final class WindowedSerdes {
   /**
    * Session-windowed keys.
    *
-   * @param inner the inner
+   * @param inner the serde of the key inside the window
    * @param <K> the key type
    * @return the serde
    */
