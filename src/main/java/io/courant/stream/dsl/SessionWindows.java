@@ -34,7 +34,7 @@ public record SessionWindows(long inactivityGapMs, long graceMs) {
   /**
    * No out-of-order records after a session's end.
    *
-   * @param gap the gap
+   * @param gap the largest gap between records of one session (the inactivity gap)
    * @return the windows
    */
   public static SessionWindows ofInactivityGapWithNoGrace(Duration gap) {
@@ -44,7 +44,7 @@ public record SessionWindows(long inactivityGapMs, long graceMs) {
   /**
    * Out-of-order records accepted until {@code grace} after a session's end.
    *
-   * @param gap the gap
+   * @param gap the largest gap between records of one session (the inactivity gap)
    * @param grace how long after the window end late records are still accepted
    * @return the windows
    */

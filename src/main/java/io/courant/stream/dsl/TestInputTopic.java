@@ -82,7 +82,7 @@ public final class TestInputTopic<K, V> {
   /**
    * A record as given.
    *
-   * @param record the record
+   * @param record the record (key, value, timestamp, headers)
    */
   public void pipeInput(TestRecord<K, V> record) {
     driver.pipe(topic, keySerializer.serialize(topic, record.key()), valueSerializer.serialize(topic, record.value()),
@@ -92,7 +92,7 @@ public final class TestInputTopic<K, V> {
   /**
    * Records with these keys and values, in order.
    *
-   * @param records the records
+   * @param records the keys and values, piped in order
    */
   public void pipeKeyValueList(List<KeyValue<K, V>> records) {
     records.forEach(kv -> pipeInput(kv.key(), kv.value()));
@@ -101,7 +101,7 @@ public final class TestInputTopic<K, V> {
   /**
    * Records without keys, in order.
    *
-   * @param values the values
+   * @param values the values, piped in order with null keys
    */
   public void pipeValueList(List<V> values) {
     values.forEach(this::pipeInput);

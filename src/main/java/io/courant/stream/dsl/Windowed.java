@@ -8,7 +8,7 @@ package io.courant.stream.dsl;
  * }</pre>
  *
  * @param key the record key
- * @param window the window
+ * @param window the window (start and end, epoch ms)
  * @param <K> the key type
  * @see TimeWindowedKStream
  * @see SessionWindowedKStream
