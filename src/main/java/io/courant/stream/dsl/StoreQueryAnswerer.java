@@ -31,10 +31,17 @@ final class StoreQueryAnswerer implements StoreQueryRegistry.Answerer {
     this.config = config;
   }
 
-  /** The stores a user can query: key-value and window stores, not the internal ones (raw records, suppress buffers). */
+  /** Names the topology generated ({@code KSTREAM-AGGREGATE-STATE-STORE-0000000003}, join and suppress stores). */
+  private static final java.util.regex.Pattern GENERATED = java.util.regex.Pattern.compile(".*-\\d{10}(-.*)?");
+
+  /**
+   * The stores a user can query, as in Kafka Streams: those named with {@link Materialized#as} (or
+   * added with {@link StreamsBuilder#addStateStore}), key-value and window stores, not the internal
+   * ones (generated names, raw records of sliding windows, join buffers).
+   */
   List<StoreSpec> queryable() {
     return stores.values().stream()
-        .filter(s -> s.type() != StoreSpec.Type.SESSION && !s.retainDuplicates())
+        .filter(s -> s.type() != StoreSpec.Type.SESSION && !s.retainDuplicates() && !GENERATED.matcher(s.name()).matches())
         .filter(s -> !(s.keySerde() instanceof DeferredSerde) && !(s.valueSerde() instanceof DeferredSerde))
         .toList();
   }
