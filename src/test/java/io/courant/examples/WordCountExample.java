@@ -25,6 +25,11 @@ public final class WordCountExample {
 
   /** The topology: split lines into words, repartition by word, count. */
   public static Topology topology(String input, String output) {
+    return builder(input, output).build();
+  }
+
+  /** The builder of {@link #topology}, to add more to it. */
+  public static StreamsBuilder builder(String input, String output) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(input, io.courant.stream.dsl.Consumed.with(Serdes.String(), Serdes.String()))
         .flatMapValues(line -> Arrays.asList(line.toLowerCase().split("\\W+")))
@@ -33,7 +38,7 @@ public final class WordCountExample {
         .count(Materialized.as("word-counts"))
         .toStream()
         .to(output, Produced.with(Serdes.String(), Serdes.Long()));
-    return builder.build();
+    return builder;
   }
 
   public static Properties props(String applicationId) {

@@ -38,6 +38,7 @@ public final class ApiRoutes extends AllDirectives {
         new ConsumerRoutes(system, settings, metrics).routes(),
         new AdminRoutes(system, settings).routes(),
         new MetricsRoutes(system, metrics, health).routes(),
+        new StreamsRoutes(system, settings).routes(),
         openApi.routes(),
         new ConsoleRoutes().routes());
   }

@@ -48,12 +48,23 @@ public final class BranchedKStream<K, V> {
     }), stream.node);
   }
 
-  /** A branch named by its number (from 1). */
+  /**
+   * A branch named by its number (from 1).
+   *
+   * @param predicate decides, per key and value, whether a record belongs to the branch
+   * @return this object, to add more branches
+   */
   public BranchedKStream<K, V> branch(Predicate<? super K, ? super V> predicate) {
     return branch(predicate, Branched.as(null));
   }
 
-  /** A named branch. */
+  /**
+   * A named branch.
+   *
+   * @param predicate decides, per key and value, whether a record belongs to the branch
+   * @param branched the branch's name (null: its number)
+   * @return this object, to add more branches
+   */
   public BranchedKStream<K, V> branch(Predicate<? super K, ? super V> predicate, Branched branched) {
     java.util.Objects.requireNonNull(predicate, "predicate");
     if (defaultChild != null) {
@@ -64,18 +75,31 @@ public final class BranchedKStream<K, V> {
     return this;
   }
 
-  /** The records no predicate matched, as branch "0" (or the given name); ends the split. */
+  /**
+   * The records no predicate matched, as branch "0" (or the given name); ends the split.
+   *
+   * @return the branches by name (map keys are the prefix and branch names)
+   */
   public Map<String, KStream<K, V>> defaultBranch() {
     return defaultBranch(Branched.as(null));
   }
 
-  /** The records no predicate matched, as a named branch; ends the split. */
+  /**
+   * The records no predicate matched, as a named branch; ends the split.
+   *
+   * @param branched the branch's name (null: its number)
+   * @return the branches by name
+   */
   public Map<String, KStream<K, V>> defaultBranch(Branched branched) {
     defaultChild = addBranch(branched.name() != null ? branched.name() : "0");
     return Map.copyOf(result);
   }
 
-  /** Ends the split; records no predicate matched are dropped. */
+  /**
+   * Ends the split; records no predicate matched are dropped.
+   *
+   * @return the branches by name
+   */
   public Map<String, KStream<K, V>> noDefaultBranch() {
     return Map.copyOf(result);
   }

@@ -17,27 +17,59 @@ package io.courant.stream.dsl;
  * @param <V> the value type
  */
 public record Consumed<K, V>(Serde<K> keySerde, Serde<V> valueSerde, TimestampExtractor timestampExtractor, String name) {
-  /** These serdes. */
+  /**
+   * These serdes.
+   *
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Consumed<K, V> with(Serde<K> keySerde, Serde<V> valueSerde) {
     return new Consumed<>(keySerde, valueSerde, null, null);
   }
 
-  /** The default serdes and this extractor. */
+  /**
+   * The default serdes and this extractor.
+   *
+   * @param extractor the timestamp extractor
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Consumed<K, V> with(TimestampExtractor extractor) {
     return new Consumed<>(null, null, extractor, null);
   }
 
-  /** The default serdes, the source node named {@code name}. */
+  /**
+   * The default serdes, the source node named {@code name}.
+   *
+   * @param name the source node's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the options
+   */
   public static <K, V> Consumed<K, V> as(String name) {
     return new Consumed<>(null, null, null, name);
   }
 
-  /** A copy with this extractor. */
+  /**
+   * A copy with this extractor.
+   *
+   * @param extractor the timestamp extractor
+   * @return a copy with it
+   */
   public Consumed<K, V> withTimestampExtractor(TimestampExtractor extractor) {
     return new Consumed<>(keySerde, valueSerde, extractor, name);
   }
 
-  /** A copy with this source node name. */
+  /**
+   * A copy with this source node name.
+   *
+   * @param name the source node's name
+   * @return a copy with it
+   */
   public Consumed<K, V> withName(String name) {
     return new Consumed<>(keySerde, valueSerde, timestampExtractor, name);
   }

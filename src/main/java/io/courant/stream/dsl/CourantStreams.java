@@ -5,6 +5,7 @@ import io.courant.client.NewTopic;
 import io.courant.client.Partitioner;
 import io.courant.client.TopicExistsException;
 import io.courant.stream.dsl.internal.GraphBuilder;
+import io.courant.stream.dsl.internal.StoreQueryRegistry;
 import io.courant.stream.dsl.internal.StoreSpec;
 import io.courant.stream.dsl.internal.StreamThread;
 import io.courant.stream.dsl.internal.StreamsMetricsImpl;
@@ -58,11 +59,31 @@ import org.slf4j.LoggerFactory;
  * Output topics are at-least-once: records written just before a crash are written again.
  *
  * <p>Interactive queries ({@link #keyValueStore}, {@link #windowStore}) are answered from any node
- * by the entity that owns the key's store partition.
+ * by the entity that owns the key's store partition. A started instance also registers its
+ * key-value and window stores with its node, for the HTTP API's {@code GET
+ * /streams/{application.id}/stores/...} routes (docs/streams-dsl.md); nodes without an instance
+ * forward those requests to a node that has one.
  */
 public final class CourantStreams implements AutoCloseable {
-  /** Kafka Streams' client states. */
-  public enum State { CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING, ERROR }
+  /**
+   * Kafka Streams' client states: {@code CREATED} → {@code start()} → {@code REBALANCING} ⇄
+   * {@code RUNNING} → {@code close()} → {@code PENDING_SHUTDOWN} → {@code NOT_RUNNING}; a failure
+   * without a replacing handler → {@code ERROR}.
+   */
+  public enum State {
+    /** Constructed, not started. */
+    CREATED,
+    /** Started; waiting for the group to assign partitions (also during a rebalance). */
+    REBALANCING,
+    /** Processing its assigned partitions. */
+    RUNNING,
+    /** Closing: committing and leaving the group. */
+    PENDING_SHUTDOWN,
+    /** Closed. */
+    NOT_RUNNING,
+    /** Stopped by a processing failure that no handler replaced. */
+    ERROR
+  }
 
   private static final Logger log = LoggerFactory.getLogger(CourantStreams.class);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
@@ -75,35 +96,66 @@ public final class CourantStreams implements AutoCloseable {
   private final Map<String, Integer> partitionsBySub = new HashMap<>();
   private volatile State state = State.CREATED;
   private volatile StreamsUncaughtExceptionHandler handler;
+  private final StoreQueryAnswerer httpQueries;
   private List<SubTopology> subs;
   private StreamThread thread;
   private int generation;
 
   /**
+   * An application instance; nothing runs until {@link #start()}.
+   *
+   * <pre>{@code
+   * CourantStreams streams = new CourantStreams(builder.build(), props, system);
+   * }</pre>
+   *
+   * @param topology the processing to run
+   * @param props settings by Kafka Streams' names ({@link StreamsConfig}); {@code application.id} is required
+   * @param system the Pekko actor system of a Courant node (or a client joined to the cluster)
    * @throws IllegalArgumentException if a setting is unknown, missing or invalid
    */
   public CourantStreams(Topology topology, Properties props, ActorSystem<?> system) {
     this.graph = topology.graph;
     this.config = new StreamsConfig(props);
     this.system = system;
+    this.httpQueries = new StoreQueryAnswerer(this, graph.stores(), config);
   }
 
-  /** What to do when processing fails; without one, the instance shuts down ({@link State#ERROR}). */
+  /**
+   * Sets what to do when processing fails: {@code REPLACE_THREAD} restarts processing from the last
+   * commit, {@code SHUTDOWN_CLIENT} stops this instance ({@link State#ERROR}); without a handler the
+   * instance shuts down.
+   *
+   * <pre>{@code
+   * streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
+   * }</pre>
+   *
+   * @param handler the handler, or null for none
+   */
   public void setUncaughtExceptionHandler(StreamsUncaughtExceptionHandler handler) {
     this.handler = handler;
   }
 
-  /** The current state. */
+  /**
+   * The instance's current state.
+   *
+   * @return the state
+   */
   public State state() {
     return state;
   }
 
   /**
-   * Creates the internal topics, checks co-partitioning and starts processing (asynchronously: the
-   * state moves to {@code REBALANCING}, then {@code RUNNING} once partitions are assigned).
+   * Creates the internal topics, checks co-partitioning, registers the instance's queryable stores
+   * with its node (for the HTTP API) and starts processing, asynchronously: the state moves to
+   * {@code REBALANCING}, then {@code RUNNING} once partitions are assigned.
    *
-   * @throws IllegalStateException if already started, or if an input topic is missing or the
-   *     topics of one sub-topology have different partition counts
+   * <pre>{@code
+   * streams.start();   // REBALANCING, then RUNNING once the group assigned partitions
+   * }</pre>
+   *
+   * @throws IllegalStateException if already started, or if the topics of one sub-topology have
+   *     different partition counts
+   * @throws io.courant.client.UnknownTopicOrPartitionException if an input topic does not exist
    */
   public synchronized void start() {
     if (state != State.CREATED) {
@@ -111,6 +163,7 @@ public final class CourantStreams implements AutoCloseable {
     }
     layout();
     startThread();
+    StoreQueryRegistry.get(system).register(config.applicationId(), httpQueries);
   }
 
   /** The sub-topologies and their partition counts; creates the internal topics that do not exist yet. */
@@ -223,14 +276,25 @@ public final class CourantStreams implements AutoCloseable {
     }
   }
 
-  /** Commits what was processed, leaves the group (its partitions move to other instances) and stops. Waits up to 60 s. */
+  /**
+   * Commits what was processed, leaves the group (its partitions move to other instances),
+   * unregisters from its node's HTTP queries, and stops. Waits up to 60 s.
+   *
+   * @see #close(Duration)
+   */
   @Override
   public void close() {
     close(Duration.ofSeconds(60));
   }
 
-  /** {@link #close()} waiting at most {@code timeout}; returns whether the processing thread stopped in time. */
+  /**
+   * {@link #close()} waiting at most {@code timeout}.
+   *
+   * @param timeout how long to wait for the processing thread
+   * @return whether the processing thread stopped in time
+   */
   public boolean close(Duration timeout) {
+    StoreQueryRegistry.get(system).unregister(config.applicationId(), httpQueries);
     StreamThread t;
     synchronized (this) {
       if (state == State.NOT_RUNNING) {
@@ -263,6 +327,8 @@ public final class CourantStreams implements AutoCloseable {
   /**
    * Counters of this instance: {@code process-total}, {@code dropped-records-total}, {@code
    * late-records-dropped-total}, {@code repartition-duplicates-skipped-total}.
+   *
+   * @return a snapshot of the counters
    */
   public Map<String, Long> metrics() {
     return metrics.snapshot();
@@ -272,9 +338,21 @@ public final class CourantStreams implements AutoCloseable {
 
   /**
    * Queries a key-value store (a named {@link Materialized#as} store, or a {@link Stores} store) of
-   * this application, on any instance.
+   * this application, from any instance, started or not: a key is routed to the store partition that
+   * owns it (murmur2 of the serialized key, as the input was partitioned) and answered by that
+   * partition's entity wherever it runs in the cluster; ranges ask every partition. Reads see the
+   * state as of the last commit.
    *
+   * <pre>{@code
+   * Long count = streams.<String, Long>keyValueStore("word-counts").get("hello").toCompletableFuture().join();
+   * }</pre>
+   *
+   * @param name the store's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the queryable store
    * @throws IllegalArgumentException if the topology has no such key-value store
+   * @see #windowStore(String)
    */
   public <K, V> QueryableKeyValueStore<K, V> keyValueStore(String name) {
     StoreRoute route = route(name, StoreSpec.Type.KEY_VALUE);
@@ -299,9 +377,20 @@ public final class CourantStreams implements AutoCloseable {
   }
 
   /**
-   * Queries a window store (a named windowed aggregation) of this application, on any instance.
+   * Queries a window store (a named windowed aggregation) of this application, from any instance,
+   * routed as {@link #keyValueStore(String)}.
    *
+   * <pre>{@code
+   * List<KeyValue<Long, Long>> perMinute = streams.<String, Long>windowStore("views-per-minute")
+   *     .fetch("home", from.toEpochMilli(), to.toEpochMilli()).toCompletableFuture().join();
+   * }</pre>
+   *
+   * @param name the store's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the queryable store
    * @throws IllegalArgumentException if the topology has no such window store
+   * @see #keyValueStore(String)
    */
   public <K, V> QueryableWindowStore<K, V> windowStore(String name) {
     StoreRoute route = route(name, StoreSpec.Type.WINDOW);

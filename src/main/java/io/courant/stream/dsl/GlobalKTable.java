@@ -6,6 +6,11 @@ package io.courant.stream.dsl;
  * ({@link KStream#join(GlobalKTable, KeyValueMapper, ValueJoiner)}). Its store is rebuilt from the
  * topic at start, so it is not event-sourced with the task stores.
  *
+ * <pre>{@code
+ * GlobalKTable<String, Product> products = builder.globalTable("products", Consumed.with(Serdes.String(), Serdes.Json(Product.class)));
+ * orders.join(products, (orderId, o) -> o.productId(), (o, p) -> o.qty() + " x " + p.name());
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -16,7 +21,11 @@ public final class GlobalKTable<K, V> {
     this.storeName = storeName;
   }
 
-  /** The name of the store holding the table. */
+  /**
+   * The name of the store holding the table.
+   *
+   * @return the store name
+   */
   public String queryableStoreName() {
     return storeName;
   }

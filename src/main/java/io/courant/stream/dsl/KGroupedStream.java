@@ -43,35 +43,103 @@ public final class KGroupedStream<K, V> {
     return stream.throughRepartitionTopic(repartitionName != null ? repartitionName : store, keySerde, valueSerde, null);
   }
 
-  /** The number of records per key. Stateful. */
+  /**
+   * The number of records per key. Stateful (a key-value store, event-sourced with the input
+   * offsets); repartitions first if the key changed upstream; records with a null key or value are
+   * dropped and counted.
+   *
+   * <pre>{@code
+   * KTable<String, Long> clicksPerUser = clicks.groupByKey().count();
+   * }</pre>
+   *
+   * @return a table of the count per key
+   * @see #count(Materialized)
+   * @see KGroupedTable#count()
+   */
   public KTable<K, Long> count() {
     return count(Materialized.with(keySerde, Serdes.Long()));
   }
 
-  /** {@link #count()} into a named, queryable store (its values are {@link Serdes#Long()} unless given). */
+  /**
+   * {@link #count()} into a named, queryable store ({@link CourantStreams#keyValueStore}).
+   *
+   * <pre>{@code
+   * clicks.groupByKey().count(Materialized.as("clicks-per-user"));
+   * }</pre>
+   *
+   * @param materialized the store's name and key serde (the value serde is {@link Serdes#Long()} unless given)
+   * @return a table of the count per key
+   * @throws NullPointerException if {@code materialized} is null
+   */
   public KTable<K, Long> count(Materialized<K, Long> materialized) {
     Materialized<K, Long> m = materialized.valueSerde() == null ? materialized.withValueSerde(Serdes.Long()) : materialized;
     return aggregateWith("KSTREAM-AGGREGATE", (k, v, old) -> old == null ? 1L : old + 1, m);
   }
 
-  /** Combines the values per key with {@code reducer} (the first value is the initial aggregate). Stateful. */
+  /**
+   * Combines the values per key with {@code reducer}; a key's first value is its initial aggregate.
+   * Stateful; repartitions first if the key changed upstream; null keys and values are dropped.
+   *
+   * <pre>{@code
+   * KTable<String, Long> maxPerSensor = readings.groupByKey().reduce(Math::max);
+   * }</pre>
+   *
+   * @param reducer the aggregate and a value → the new aggregate
+   * @return a table of the reduced value per key
+   * @throws NullPointerException if {@code reducer} is null
+   * @see #aggregate(Initializer, Aggregator)
+   */
   public KTable<K, V> reduce(Reducer<V> reducer) {
     return reduce(reducer, Materialized.with(keySerde, valueSerde));
   }
 
-  /** {@link #reduce(Reducer)} into a named, queryable store. */
+  /**
+   * {@link #reduce(Reducer)} into a named, queryable store.
+   *
+   * @param reducer the aggregate and a value → the new aggregate
+   * @param materialized the store's name and serdes
+   * @return a table of the reduced value per key
+   * @throws NullPointerException if an argument is null
+   */
   public KTable<K, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
     Objects.requireNonNull(reducer, "reducer");
     Materialized<K, V> m = materialized.valueSerde() == null ? materialized.withValueSerde(valueSerde) : materialized;
     return aggregateWith("KSTREAM-REDUCE", (k, v, old) -> old == null ? v : reducer.apply(old, v), m);
   }
 
-  /** Folds the values per key into an aggregate, starting from {@code initializer}. Stateful. */
+  /**
+   * Folds the values per key into an aggregate that starts from {@code initializer}. Stateful;
+   * repartitions first if the key changed upstream; null keys and values are dropped.
+   *
+   * <pre>{@code
+   * KTable<String, Long> spentPerCustomer = orders.groupByKey()
+   *     .aggregate(() -> 0L, (customer, order, total) -> total + order.total(),
+   *         Materialized.<String, Long>as("spent").withValueSerde(Serdes.Long()));
+   * }</pre>
+   *
+   * @param initializer a key's aggregate before its first record
+   * @param aggregator key, value and aggregate → the new aggregate
+   * @param <VA> the aggregate type
+   * @return a table of the aggregate per key (its value serde is the default: give one with
+   *     {@link #aggregate(Initializer, Aggregator, Materialized)})
+   * @throws NullPointerException if an argument is null
+   * @see #reduce(Reducer)
+   * @see #cogroup(Aggregator)
+   */
   public <VA> KTable<K, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator) {
     return aggregate(initializer, aggregator, Materialized.with(keySerde, null));
   }
 
-  /** {@link #aggregate(Initializer, Aggregator)} into a named, queryable store (give the aggregate's serde). */
+  /**
+   * {@link #aggregate(Initializer, Aggregator)} into a named, queryable store.
+   *
+   * @param initializer a key's aggregate before its first record
+   * @param aggregator key, value and aggregate → the new aggregate
+   * @param materialized the store's name and serdes (give the aggregate's value serde)
+   * @param <VA> the aggregate type
+   * @return a table of the aggregate per key
+   * @throws NullPointerException if an argument is null
+   */
   public <VA> KTable<K, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator,
       Materialized<K, VA> materialized) {
     Objects.requireNonNull(initializer, "initializer");
@@ -91,24 +159,82 @@ public final class KGroupedStream<K, V> {
         materialized.storeName(), null);
   }
 
-  /** Aggregations per fixed (tumbling or hopping) time window. */
+  /**
+   * Aggregations per key and fixed time window: tumbling ({@link TimeWindows#ofSizeAndGrace}) or
+   * hopping ({@link TimeWindows#advanceBy}), by event time, with the windows' grace. Stateful (a
+   * window store) once aggregated; repartitions first if the key changed upstream.
+   *
+   * <pre>{@code
+   * KTable<Windowed<String>, Long> perMinute = views.groupByKey()
+   *     .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(30))).count();
+   * }</pre>
+   *
+   * @param windows the windows
+   * @return the windowed stream, to aggregate
+   * @throws NullPointerException if {@code windows} is null
+   * @see #windowedBy(SlidingWindows)
+   * @see #windowedBy(SessionWindows)
+   */
   public TimeWindowedKStream<K, V> windowedBy(TimeWindows windows) {
     return new TimeWindowedKStream<>(this, Objects.requireNonNull(windows, "windows"), null);
   }
 
-  /** Aggregations per sliding window. */
+  /**
+   * Aggregations per key and sliding window: a window of {@code timeDifference} ends at each record,
+   * and one starts just after it, so every distinct set of records within the time difference has
+   * one aggregate. Stateful (a window store, and the records of the last windows); repartitions
+   * first if the key changed upstream.
+   *
+   * <pre>{@code
+   * KTable<Windowed<String>, Long> within10s = events.groupByKey()
+   *     .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5))).count();
+   * }</pre>
+   *
+   * @param windows the sliding windows
+   * @return the windowed stream, to aggregate
+   * @throws NullPointerException if {@code windows} is null
+   * @see #windowedBy(TimeWindows)
+   */
   public TimeWindowedKStream<K, V> windowedBy(SlidingWindows windows) {
     return new TimeWindowedKStream<>(this, null, Objects.requireNonNull(windows, "windows"));
   }
 
-  /** Aggregations per session. */
+  /**
+   * Aggregations per key and session: records closer in time than the inactivity gap share a
+   * session, and a record that bridges two sessions merges them. Stateful (a session store);
+   * repartitions first if the key changed upstream.
+   *
+   * <pre>{@code
+   * KTable<Windowed<String>, Long> visits = clicks.groupByKey()
+   *     .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMinutes(30), Duration.ofMinutes(1))).count();
+   * }</pre>
+   *
+   * @param windows the session windows
+   * @return the session-windowed stream, to aggregate
+   * @throws NullPointerException if {@code windows} is null
+   * @see #windowedBy(TimeWindows)
+   */
   public SessionWindowedKStream<K, V> windowedBy(SessionWindows windows) {
     return new SessionWindowedKStream<>(this, Objects.requireNonNull(windows, "windows"));
   }
 
   /**
-   * Starts a co-grouped aggregation: several grouped streams (of the same key type) folded into
-   * one aggregate per key, each with its own aggregator.
+   * Starts a co-grouped aggregation: this and other grouped streams (same key type, co-partitioned,
+   * each with its own value type and aggregator) folded into one aggregate per key, in one store —
+   * simpler and cheaper than aggregating each and joining the tables. Stateless here; the aggregation
+   * is stateful and repartitions the inputs whose key changed.
+   *
+   * <pre>{@code
+   * KTable<String, Totals> totals = orders.groupByKey().cogroup(Totals::addOrder)
+   *     .cogroup(refunds.groupByKey(), Totals::addRefund)
+   *     .aggregate(Totals::new, Materialized.with(Serdes.String(), Serdes.Json(Totals.class)));
+   * }</pre>
+   *
+   * @param aggregator key, a value of this stream and the aggregate → the new aggregate
+   * @param <VOut> the aggregate type
+   * @return the cogrouped stream, to add inputs to and aggregate
+   * @throws NullPointerException if {@code aggregator} is null
+   * @see CogroupedKStream
    */
   public <VOut> CogroupedKStream<K, VOut> cogroup(Aggregator<? super K, ? super V, VOut> aggregator) {
     return new CogroupedKStream<K, VOut>(stream.builder).cogroup(this, aggregator);

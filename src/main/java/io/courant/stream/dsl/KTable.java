@@ -66,34 +66,91 @@ public final class KTable<K, V> {
     return builder.graph;
   }
 
-  /** The name of this table's queryable store, or null if it was not materialized with a name. */
+  /**
+   * The name of this table's queryable store.
+   *
+   * @return the store name given with {@link Materialized#as}, or null if the table was not
+   *     materialized under a name (it cannot be queried then)
+   */
   public String queryableStoreName() {
     return queryableStoreName;
   }
 
-  /** Keeps the entries that satisfy {@code predicate} (others read as deleted). Stateless; does not repartition. */
+  /**
+   * Keeps the entries that satisfy {@code predicate}; the others read as deleted (an entry that stops
+   * satisfying it is emitted as a delete). Stateless (not materialized); does not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, Customer> active = customers.filter((id, c) -> c.active());
+   * }</pre>
+   *
+   * @param predicate decides, per key and value, whether the entry is kept
+   * @return the filtered table
+   * @throws NullPointerException if {@code predicate} is null
+   * @see #filterNot(Predicate)
+   * @see #filter(Predicate, Materialized)
+   */
   public KTable<K, V> filter(Predicate<? super K, ? super V> predicate) {
     return filter(predicate, null);
   }
 
-  /** {@link #filter(Predicate)} into a named, queryable store. */
+  /**
+   * {@link #filter(Predicate)} into a named, queryable store. Stateful (the store).
+   *
+   * @param predicate decides, per key and value, whether the entry is kept
+   * @param materialized the store's name and serdes
+   * @return the filtered table
+   * @throws NullPointerException if {@code predicate} is null
+   */
   public KTable<K, V> filter(Predicate<? super K, ? super V> predicate, Materialized<K, V> materialized) {
     Objects.requireNonNull(predicate, "predicate");
     return derive("KTABLE-FILTER", (k, v) -> v != null && predicate.test(k, v) ? v : null, valueSerde, materialized);
   }
 
-  /** Keeps the entries that do not satisfy {@code predicate}. Stateless. */
+  /**
+   * Keeps the entries that do not satisfy {@code predicate}. Stateless; does not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, Customer> current = customers.filterNot((id, c) -> c.closed());
+   * }</pre>
+   *
+   * @param predicate decides, per key and value, whether the entry is dropped
+   * @return the filtered table
+   * @throws NullPointerException if {@code predicate} is null
+   * @see #filter(Predicate)
+   */
   public KTable<K, V> filterNot(Predicate<? super K, ? super V> predicate) {
     Objects.requireNonNull(predicate, "predicate");
     return filter((k, v) -> !predicate.test(k, v));
   }
 
-  /** Maps every value (deletes stay deletes). Stateless; does not repartition. */
+  /**
+   * Maps every value; deletes stay deletes, keys are unchanged. Stateless (not materialized); does
+   * not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, String> names = customers.mapValues(Customer::name);
+   * }</pre>
+   *
+   * @param mapper value → new value
+   * @param <VR> the new value type
+   * @return the mapped table
+   * @throws NullPointerException if {@code mapper} is null
+   * @see #mapValues(ValueMapper, Materialized)
+   */
   public <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper) {
     return mapValues(mapper, null);
   }
 
-  /** {@link #mapValues(ValueMapper)} into a named, queryable store. */
+  /**
+   * {@link #mapValues(ValueMapper)} into a named, queryable store. Stateful (the store).
+   *
+   * @param mapper value → new value
+   * @param materialized the store's name and serdes (give the new value's serde)
+   * @param <VR> the new value type
+   * @return the mapped table
+   * @throws NullPointerException if {@code mapper} is null
+   */
   public <VR> KTable<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Materialized<K, VR> materialized) {
     Objects.requireNonNull(mapper, "mapper");
     return derive("KTABLE-MAPVALUES", (k, v) -> v == null ? null : mapper.apply(v), null, materialized);
@@ -127,23 +184,55 @@ public final class KTable<K, V> {
     return new KTable<>(builder, name, ks, valueSerde, g, materialized != null ? materialized.storeName() : null, windowInfo);
   }
 
-  /** The table's updates as a stream: each new value (null for a delete). Stateless. */
+  /**
+   * The table's updates as a stream: one record per update, with the new value (null for a delete).
+   * Stateless; does not repartition.
+   *
+   * <pre>{@code
+   * counts.toStream().to("word-counts", Produced.with(Serdes.String(), Serdes.Long()));
+   * }</pre>
+   *
+   * @return the stream of updates
+   * @see #toStream(KeyValueMapper)
+   * @see KStream#toTable()
+   */
   public KStream<K, V> toStream() {
     String name = graph().newName("KTABLE-TOSTREAM");
     graph().addProcessor(name, Lambda.<K, Change<V>, K, V>processor((r, c) -> c.forward(r.withValue(r.value().newValue()))), node);
     return new KStream<>(builder, name, keySerde, valueSerde, false);
   }
 
-  /** The updates as a stream with a new key per update. Stateless; marks the stream for repartitioning. */
+  /**
+   * The table's updates as a stream with a new key per update. Stateless; marks the stream for
+   * repartitioning.
+   *
+   * <pre>{@code
+   * KStream<String, Long> flat = windowedCounts.toStream((w, n) -> w.key() + "@" + w.window().start());
+   * }</pre>
+   *
+   * @param mapper key and new value → the stream key
+   * @param <KR> the new key type
+   * @return the stream of updates
+   * @throws NullPointerException if {@code mapper} is null
+   */
   public <KR> KStream<KR, V> toStream(KeyValueMapper<? super K, ? super V, ? extends KR> mapper) {
     return toStream().selectKey(mapper);
   }
 
   /**
-   * Holds back updates of a windowed aggregation and emits each window's final result once, when
-   * stream time passes the window's end plus grace ({@link Suppressed#untilWindowCloses}).
-   * Stateful (the buffer is a store event-sourced with the others); does not repartition.
+   * Holds back the updates of a windowed aggregation and emits each window's final result once, when
+   * stream time passes the window's end plus grace ({@link Suppressed#untilWindowCloses}). Stateful
+   * (the buffer is a store event-sourced with the others); does not repartition.
    *
+   * <pre>{@code
+   * views.groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(10))).count()
+   *     .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+   *     .toStream().to("final-counts", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(Serdes.String(), 60_000), Serdes.Long()));
+   * }</pre>
+   *
+   * @param suppressed what to hold back (only {@code untilWindowCloses})
+   * @return the table of final results
+   * @throws NullPointerException if {@code suppressed} is null
    * @throws IllegalArgumentException if this table is not the result of a windowed aggregation
    */
   public KTable<K, V> suppress(Suppressed suppressed) {
@@ -160,37 +249,156 @@ public final class KTable<K, V> {
   }
 
   /**
-   * Inner table–table join: a key has a result while both tables have a value for it; every
-   * update on either side updates the result. Stateful (reads both stores); the tables must be
-   * co-partitioned.
+   * Re-groups the table's rows by a new key (and value) for a re-aggregation: each row is mapped by
+   * {@code selector} to the group it belongs to. When a row is updated, its old value leaves its old
+   * group and its new value joins its new group; a deleted row leaves its group ({@link
+   * KGroupedTable}). Stateless here; the aggregation that follows is stateful and always
+   * repartitions (through {@code <application.id>-<store>-repartition}). Uses the default serdes
+   * for the new key and value; see {@link #groupBy(KeyValueMapper, Grouped)}.
+   *
+   * <pre>{@code
+   * KTable<String, Long> usersPerRegion = users.groupBy((id, user) -> KeyValue.pair(user.region(), user)).count();
+   * }</pre>
+   *
+   * @param selector a row's key and value → the group key and the value to aggregate (a null key or
+   *     value leaves the row out)
+   * @param <KR> the group key type
+   * @param <VR> the grouped value type
+   * @return the grouped table
+   * @throws NullPointerException if {@code selector} is null
+   * @see KGroupedTable
+   * @see KStream#groupBy(KeyValueMapper)
+   */
+  public <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector) {
+    return groupBy(selector, new Grouped<>(null, null, null));
+  }
+
+  /**
+   * {@link #groupBy(KeyValueMapper)} with the serdes of the new key and value (for the repartition
+   * topic) and the repartition topic's name.
+   *
+   * @param selector a row's key and value → the group key and the value to aggregate
+   * @param grouped serdes of the new key and value (null: the defaults) and the repartition topic's name
+   * @param <KR> the group key type
+   * @param <VR> the grouped value type
+   * @return the grouped table
+   * @throws NullPointerException if an argument is null
+   */
+  public <KR, VR> KGroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector, Grouped<KR, VR> grouped) {
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(grouped, "grouped");
+    String name = graph().newName("KTABLE-SELECT");
+    graph().addProcessor(name, io.courant.stream.dsl.internal.Aggregations.<K, V, KR, VR>tableSelect(selector), node);
+    return new KGroupedTable<>(new KStream<>(builder, name, grouped.keySerde(), null, true), grouped.name(), grouped.keySerde(),
+        grouped.valueSerde());
+  }
+
+  /**
+   * Inner table–table join: a key has a result while both tables have a value for it; every update
+   * of either side updates (or deletes) the result. Stateful (reads both tables' stores); the tables
+   * must be co-partitioned; does not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, String> profile = users.join(addresses, (user, address) -> user.name() + ", " + address.city());
+   * }</pre>
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value → the result value
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   * @see #leftJoin(KTable, ValueJoiner)
+   * @see #outerJoin(KTable, ValueJoiner)
+   * @see #join(KTable, java.util.function.Function, ValueJoiner)
    */
   public <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
     return tableJoin(other, joiner, Joins.Kind.INNER, null);
   }
 
-  /** {@link #join(KTable, ValueJoiner)} into a named, queryable store. */
+  /**
+   * {@link #join(KTable, ValueJoiner)} into a named, queryable store.
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value → the result value
+   * @param materialized the store's name and serdes
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   */
   public <VO, VR> KTable<K, VR> join(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
       Materialized<K, VR> materialized) {
     return tableJoin(other, joiner, Joins.Kind.INNER, materialized);
   }
 
-  /** Left table–table join: a key has a result while this table has a value (the other's may be null). */
+  /**
+   * Left table–table join: a key has a result while this table has a value (joined with null while
+   * the other has none). Stateful; co-partitioned; does not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, String> withAddress = users.leftJoin(addresses, (u, a) -> u.name() + (a == null ? "" : ", " + a.city()));
+   * }</pre>
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value (null when absent) → the result value
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   * @see #join(KTable, ValueJoiner)
+   */
   public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
     return tableJoin(other, joiner, Joins.Kind.LEFT, null);
   }
 
-  /** {@link #leftJoin(KTable, ValueJoiner)} into a named, queryable store. */
+  /**
+   * {@link #leftJoin(KTable, ValueJoiner)} into a named, queryable store.
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value (null when absent) → the result value
+   * @param materialized the store's name and serdes
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   */
   public <VO, VR> KTable<K, VR> leftJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
       Materialized<K, VR> materialized) {
     return tableJoin(other, joiner, Joins.Kind.LEFT, materialized);
   }
 
-  /** Outer table–table join: a key has a result while either table has a value. */
+  /**
+   * Outer table–table join: a key has a result while either table has a value (the absent side is
+   * null). Stateful; co-partitioned; does not repartition.
+   *
+   * <pre>{@code
+   * KTable<String, String> either = left.outerJoin(right, (l, r) -> l + "/" + r);
+   * }</pre>
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value (either null when absent) → the result value
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   * @see #join(KTable, ValueJoiner)
+   */
   public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
     return tableJoin(other, joiner, Joins.Kind.OUTER, null);
   }
 
-  /** {@link #outerJoin(KTable, ValueJoiner)} into a named, queryable store. */
+  /**
+   * {@link #outerJoin(KTable, ValueJoiner)} into a named, queryable store.
+   *
+   * @param other the other table (same key)
+   * @param joiner this value and the other value (either null when absent) → the result value
+   * @param materialized the store's name and serdes
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table
+   * @throws NullPointerException if {@code other} or {@code joiner} is null
+   */
   public <VO, VR> KTable<K, VR> outerJoin(KTable<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
       Materialized<K, VR> materialized) {
     return tableJoin(other, joiner, Joins.Kind.OUTER, materialized);
@@ -221,15 +429,49 @@ public final class KTable<K, V> {
   /**
    * Foreign-key join: each entry of this table is joined with the entry of {@code other} whose key
    * {@code foreignKeyExtractor} finds in this entry's value (many-to-one); an update of either side
-   * updates the results. Runs through two internal topics (subscription and response), so the two
-   * tables need not be co-partitioned. Stateful; repartitions.
+   * updates the results, and an entry whose foreign key has no entry (or is null) has no result.
+   * Runs through two internal topics (subscription and response), so the tables need not be
+   * co-partitioned. Stateful; repartitions.
+   *
+   * <pre>{@code
+   * KTable<String, String> orderWithCustomer = orders.join(customers, Order::customerId, (o, c) -> o.id() + " for " + c.name());
+   * }</pre>
+   *
+   * @param other the table the foreign keys refer to
+   * @param foreignKeyExtractor this table's value → the other table's key
+   * @param joiner this value and the other value → the result value
+   * @param <KO> the other table's key type
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table (its key is this table's key)
+   * @throws NullPointerException if an argument is null
+   * @see #leftJoin(KTable, java.util.function.Function, ValueJoiner)
+   * @see #join(KTable, ValueJoiner)
    */
   public <KO, VO, VR> KTable<K, VR> join(KTable<KO, VO> other, java.util.function.Function<V, KO> foreignKeyExtractor,
       ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
     return foreignKeyJoin(other, foreignKeyExtractor, joiner, false);
   }
 
-  /** Left foreign-key join: every entry of this table has a result, joined with null while the foreign key has no entry. */
+  /**
+   * Left foreign-key join: every entry of this table has a result, joined with null while its foreign
+   * key is null or has no entry in {@code other}. Stateful; repartitions.
+   *
+   * <pre>{@code
+   * KTable<String, String> orderWithCustomer = orders.leftJoin(customers, Order::customerId,
+   *     (o, c) -> o.id() + " for " + (c == null ? "?" : c.name()));
+   * }</pre>
+   *
+   * @param other the table the foreign keys refer to
+   * @param foreignKeyExtractor this table's value → the other table's key (null: no partner)
+   * @param joiner this value and the other value (null when absent) → the result value
+   * @param <KO> the other table's key type
+   * @param <VO> the other table's value type
+   * @param <VR> the result type
+   * @return the joined table (its key is this table's key)
+   * @throws NullPointerException if an argument is null
+   * @see #join(KTable, java.util.function.Function, ValueJoiner)
+   */
   public <KO, VO, VR> KTable<K, VR> leftJoin(KTable<KO, VO> other, java.util.function.Function<V, KO> foreignKeyExtractor,
       ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
     return foreignKeyJoin(other, foreignKeyExtractor, joiner, true);

@@ -28,12 +28,22 @@ package io.courant.stream.dsl;
  * @param <VOut> the output value type
  */
 public interface Processor<KIn, VIn, KOut, VOut> {
-  /** Called once before the first record of a task. */
+  /**
+   * Called once before the first record of a task.
+   *
+   * @param context the task's context: stores, forwarding, punctuations
+   */
   default void init(ProcessorContext<KOut, VOut> context) {}
 
-  /** Called for each record. */
+  /**
+   * Called for each record.
+   *
+   * @param record the input record
+   */
   void process(Record<KIn, VIn> record);
 
-  /** Called when the task closes (its partition revoked, or the application closed). */
+  /**
+   * Called when the task closes (its partition revoked, or the application closed).
+   */
   default void close() {}
 }

@@ -7,6 +7,10 @@ import java.util.List;
  * Where the record being processed came from: its input topic, partition and offset (or -1 for
  * records made by a punctuation), its timestamp and headers.
  *
+ * <pre>{@code
+ * events.to((key, event, ctx) -> ctx.topic() + "-copy");
+ * }</pre>
+ *
  * @param topic the input topic, or null
  * @param partition the input partition, or -1
  * @param offset the input offset, or -1

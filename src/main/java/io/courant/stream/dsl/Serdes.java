@@ -25,22 +25,38 @@ import java.nio.ByteBuffer;
 public final class Serdes {
   private Serdes() {}
 
-  /** UTF-8 text. */
+  /**
+   * UTF-8 text.
+   *
+   * @return the serde
+   */
   public static Serde<String> String() {
     return new StringSerde();
   }
 
-  /** 8 big-endian bytes (Kafka's {@code LongSerializer} format). */
+  /**
+   * 8 big-endian bytes (Kafka's {@code LongSerializer} format).
+   *
+   * @return the serde
+   */
   public static Serde<Long> Long() {
     return new LongSerde();
   }
 
-  /** 4 big-endian bytes (Kafka's {@code IntegerSerializer} format). */
+  /**
+   * 4 big-endian bytes (Kafka's {@code IntegerSerializer} format).
+   *
+   * @return the serde
+   */
   public static Serde<Integer> Integer() {
     return new IntegerSerde();
   }
 
-  /** The bytes as they are. */
+  /**
+   * The bytes as they are.
+   *
+   * @return the serde
+   */
   public static Serde<byte[]> ByteArray() {
     return new ByteArraySerde();
   }
@@ -50,6 +66,13 @@ public final class Serdes {
     private final Serializer<T> serializer;
     private final Deserializer<T> deserializer;
 
+    /**
+     * A serde of these two.
+     *
+     * @param serializer the serializer
+     * @param deserializer the deserializer
+     * @throws NullPointerException if either is null
+     */
     public WrapperSerde(Serializer<T> serializer, Deserializer<T> deserializer) {
       this.serializer = java.util.Objects.requireNonNull(serializer, "serializer");
       this.deserializer = java.util.Objects.requireNonNull(deserializer, "deserializer");
@@ -68,6 +91,9 @@ public final class Serdes {
 
   /** {@link #String()} as a class, for {@code default.key.serde} / {@code default.value.serde}. */
   public static final class StringSerde extends WrapperSerde<String> {
+    /**
+     * A new serde.
+     */
     public StringSerde() {
       super(new StringSerializer(), new StringDeserializer());
     }
@@ -75,6 +101,9 @@ public final class Serdes {
 
   /** {@link #Long()} as a class. */
   public static final class LongSerde extends WrapperSerde<Long> {
+    /**
+     * A new serde.
+     */
     public LongSerde() {
       super(new LongSerializer(), new LongDeserializer());
     }
@@ -82,6 +111,9 @@ public final class Serdes {
 
   /** {@link #ByteArray()} as a class. */
   public static final class ByteArraySerde extends WrapperSerde<byte[]> {
+    /**
+     * A new serde.
+     */
     public ByteArraySerde() {
       super(new ByteArraySerializer(), new ByteArrayDeserializer());
     }
@@ -89,6 +121,9 @@ public final class Serdes {
 
   /** {@link #Integer()} as a class. */
   public static final class IntegerSerde extends WrapperSerde<Integer> {
+    /**
+     * A new serde.
+     */
     public IntegerSerde() {
       super((topic, data) -> data == null ? null : ByteBuffer.allocate(4).putInt(data).array(), (topic, data) -> {
         if (data == null) {
@@ -102,17 +137,37 @@ public final class Serdes {
     }
   }
 
-  /** JSON with Jackson (records and POJOs), with a default {@link ObjectMapper}. */
+  /**
+   * JSON with Jackson (records and POJOs), with a default {@link ObjectMapper}.
+   *
+   * @param type stream time or wall-clock time
+   * @param <T> the type
+   * @return the serde
+   */
   public static <T> Serde<T> Json(Class<T> type) {
     return serdeFrom(new JsonSerializer<>(), new JsonDeserializer<>(type));
   }
 
-  /** JSON with the application's own {@link ObjectMapper}. */
+  /**
+   * JSON with the application's own {@link ObjectMapper}.
+   *
+   * @param type stream time or wall-clock time
+   * @param mapper the Jackson object mapper
+   * @param <T> the type
+   * @return the serde
+   */
   public static <T> Serde<T> Json(Class<T> type, ObjectMapper mapper) {
     return serdeFrom(new JsonSerializer<>(mapper), new JsonDeserializer<>(mapper, type));
   }
 
-  /** A serde from a serializer and a deserializer. */
+  /**
+   * A serde from a serializer and a deserializer.
+   *
+   * @param serializer the serializer
+   * @param deserializer the deserializer
+   * @param <T> the type
+   * @return the serde
+   */
   public static <T> Serde<T> serdeFrom(Serializer<T> serializer, Deserializer<T> deserializer) {
     return new WrapperSerde<>(serializer, deserializer);
   }

@@ -15,13 +15,33 @@ import java.time.Duration;
 public final class Stores {
   private Stores() {}
 
-  /** A key-value store. */
+  /**
+   * A key-value store.
+   *
+   * @param name the store's name (connect it by this name in {@link KStream#process})
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the store builder
+   */
   public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     Materialized.as(name); // validates the name
     return new StoreBuilder<>(StoreSpec.keyValue(name, keySerde, valueSerde));
   }
 
-  /** A window store keeping windows of {@code windowSize} for {@code retention}. */
+  /**
+   * A window store keeping windows of {@code windowSize} for {@code retention}.
+   *
+   * @param name the store's name (connect it by this name in {@link KStream#process})
+   * @param retention how long windows are kept
+   * @param windowSize the window size
+   * @param keySerde the key serde, or null for the default
+   * @param valueSerde the value serde, or null for the default
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the store builder
+   */
   public static <K, V> StoreBuilder<WindowStore<K, V>> windowStoreBuilder(String name, Duration retention, Duration windowSize,
       Serde<K> keySerde, Serde<V> valueSerde) {
     Materialized.as(name);

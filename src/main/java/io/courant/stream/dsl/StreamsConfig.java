@@ -48,6 +48,9 @@ public final class StreamsConfig {
   private final int sessionTimeoutMs;
 
   /**
+   * Reads and checks the settings.
+   *
+   * @param props the settings, by Kafka Streams' names
    * @throws IllegalArgumentException naming the setting, if one is unknown, missing or invalid
    */
   public StreamsConfig(Map<?, ?> props) {
@@ -109,34 +112,74 @@ public final class StreamsConfig {
     }
   }
 
+  /**
+   * The setting {@code application.id}.
+   *
+   * @return {@code application.id}
+   */
   public String applicationId() {
     return applicationId;
   }
 
+  /**
+   * The setting {@code default.key.serde}.
+   *
+   * @return {@code default.key.serde}, or null
+   */
   public Serde<?> defaultKeySerde() {
     return defaultKeySerde;
   }
 
+  /**
+   * The setting {@code default.value.serde}.
+   *
+   * @return {@code default.value.serde}, or null
+   */
   public Serde<?> defaultValueSerde() {
     return defaultValueSerde;
   }
 
+  /**
+   * The setting {@code default.timestamp.extractor}.
+   *
+   * @return {@code default.timestamp.extractor}, or null for record timestamps
+   */
   public TimestampExtractor defaultTimestampExtractor() {
     return timestampExtractor;
   }
 
+  /**
+   * The setting {@code commit.interval.ms}.
+   *
+   * @return {@code commit.interval.ms}
+   */
   public long commitIntervalMs() {
     return commitIntervalMs;
   }
 
+  /**
+   * The setting {@code max.poll.records}.
+   *
+   * @return {@code max.poll.records}
+   */
   public int maxPollRecords() {
     return maxPollRecords;
   }
 
+  /**
+   * The setting {@code auto.offset.reset}.
+   *
+   * @return {@code auto.offset.reset}
+   */
   public String autoOffsetReset() {
     return autoOffsetReset;
   }
 
+  /**
+   * The setting {@code session.timeout.ms}.
+   *
+   * @return {@code session.timeout.ms}
+   */
   public int sessionTimeoutMs() {
     return sessionTimeoutMs;
   }

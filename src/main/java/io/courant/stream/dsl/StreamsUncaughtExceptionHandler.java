@@ -4,6 +4,11 @@ package io.courant.stream.dsl;
  * Decides what a {@link CourantStreams} instance does when its processing thread fails (an
  * exception from user code, a record that does not deserialize, an output topic that does not
  * exist, Cassandra unreachable...).
+ *
+ * <pre>{@code
+ * streams.setUncaughtExceptionHandler(e -> e instanceof SerializationException
+ *     ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT : StreamThreadExceptionResponse.REPLACE_THREAD);
+ * }</pre>
  */
 @FunctionalInterface
 public interface StreamsUncaughtExceptionHandler {
@@ -15,5 +20,11 @@ public interface StreamsUncaughtExceptionHandler {
     SHUTDOWN_CLIENT
   }
 
+  /**
+   * Decides what happens after a processing failure.
+   *
+   * @param exception the failure
+   * @return replace the processing thread (restart from the last commit) or shut the instance down
+   */
   StreamThreadExceptionResponse handle(Throwable exception);
 }

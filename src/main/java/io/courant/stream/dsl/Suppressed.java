@@ -12,7 +12,12 @@ package io.courant.stream.dsl;
 public final class Suppressed {
   private Suppressed() {}
 
-  /** Only final results of windows (the table must be the result of a windowed aggregation). */
+  /**
+   * Only final results of windows (the table must be the result of a windowed aggregation).
+   *
+   * @param bufferConfig the buffer (only unbounded)
+   * @return the suppression
+   */
   public static Suppressed untilWindowCloses(BufferConfig bufferConfig) {
     java.util.Objects.requireNonNull(bufferConfig, "bufferConfig");
     return new Suppressed();
@@ -22,7 +27,11 @@ public final class Suppressed {
   public static final class BufferConfig {
     private BufferConfig() {}
 
-    /** No bound. */
+    /**
+     * No bound.
+     *
+     * @return the suppression
+     */
     public static BufferConfig unbounded() {
       return new BufferConfig();
     }

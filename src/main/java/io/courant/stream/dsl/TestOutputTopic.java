@@ -12,6 +12,11 @@ import java.util.Queue;
  * Reads what a topology wrote to a topic under {@link TopologyTestDriver} ({@link
  * TopologyTestDriver#createOutputTopic}); each read consumes the record.
  *
+ * <pre>{@code
+ * TestOutputTopic<String, Long> out = driver.createOutputTopic("word-counts", new StringDeserializer(), new LongDeserializer());
+ * assertEquals(Map.of("a", 2L, "b", 1L), out.readKeyValuesToMap());
+ * }</pre>
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
@@ -28,7 +33,11 @@ public final class TestOutputTopic<K, V> {
     this.valueDeserializer = valueDeserializer;
   }
 
-  /** The next record. @throws NoSuchElementException if the topic has no record left */
+  /**
+   * The next record. @throws NoSuchElementException if the topic has no record left
+   *
+   * @return the next record
+   */
   public TestRecord<K, V> readRecord() {
     TestRecord<byte[], byte[]> r = queue.poll();
     if (r == null) {
@@ -38,18 +47,30 @@ public final class TestOutputTopic<K, V> {
         r.timestamp());
   }
 
-  /** The next record's value. */
+  /**
+   * The next record's value.
+   *
+   * @return the next value
+   */
   public V readValue() {
     return readRecord().value();
   }
 
-  /** The next record's key and value. */
+  /**
+   * The next record's key and value.
+   *
+   * @return the next key and value
+   */
   public KeyValue<K, V> readKeyValue() {
     TestRecord<K, V> r = readRecord();
     return new KeyValue<>(r.key(), r.value());
   }
 
-  /** Every record left. */
+  /**
+   * Every record left.
+   *
+   * @return the records not read yet, in order
+   */
   public List<TestRecord<K, V>> readRecordsToList() {
     List<TestRecord<K, V>> out = new ArrayList<>();
     while (!queue.isEmpty()) {
@@ -58,17 +79,29 @@ public final class TestOutputTopic<K, V> {
     return out;
   }
 
-  /** Every value left. */
+  /**
+   * Every value left.
+   *
+   * @return the values not read yet, in order
+   */
   public List<V> readValuesToList() {
     return readRecordsToList().stream().map(TestRecord::value).toList();
   }
 
-  /** Every key and value left. */
+  /**
+   * Every key and value left.
+   *
+   * @return the keys and values not read yet, in order
+   */
   public List<KeyValue<K, V>> readKeyValuesToList() {
     return readRecordsToList().stream().map(r -> new KeyValue<>(r.key(), r.value())).toList();
   }
 
-  /** The last value per key of the records left (a null value removes the key). */
+  /**
+   * The last value per key of the records left (a null value removes the key).
+   *
+   * @return the latest value per key of the records not read yet
+   */
   public Map<K, V> readKeyValuesToMap() {
     Map<K, V> out = new LinkedHashMap<>();
     for (TestRecord<K, V> r : readRecordsToList()) {
@@ -81,12 +114,20 @@ public final class TestOutputTopic<K, V> {
     return out;
   }
 
-  /** The number of records left. */
+  /**
+   * The number of records left.
+   *
+   * @return the number of records not read yet
+   */
   public long getQueueSize() {
     return queue.size();
   }
 
-  /** True if no record is left. */
+  /**
+   * True if no record is left.
+   *
+   * @return true if every record was read
+   */
   public boolean isEmpty() {
     return queue.isEmpty();
   }

@@ -21,6 +21,14 @@ import java.util.List;
  * @see SessionWindows
  */
 public record TimeWindows(long sizeMs, long advanceMs, long graceMs) {
+  /**
+   * Checks the components.
+   *
+   * @param sizeMs the window size
+   * @param advanceMs the hop between window starts
+   * @param graceMs how long after its end a window still accepts out-of-order records
+   * @throws IllegalArgumentException if one is out of range (the message says which and what is allowed)
+   */
   public TimeWindows {
     if (sizeMs <= 0) {
       throw new IllegalArgumentException("a window size must be > 0 ms, not " + sizeMs);
@@ -33,22 +41,43 @@ public record TimeWindows(long sizeMs, long advanceMs, long graceMs) {
     }
   }
 
-  /** Tumbling windows of {@code size} that accept no out-of-order record after their end. */
+  /**
+   * Tumbling windows of {@code size} that accept no out-of-order record after their end.
+   *
+   * @param size the window size
+   * @return the windows
+   */
   public static TimeWindows ofSizeWithNoGrace(Duration size) {
     return new TimeWindows(size.toMillis(), size.toMillis(), 0);
   }
 
-  /** Tumbling windows of {@code size} that accept out-of-order records until {@code grace} after their end. */
+  /**
+   * Tumbling windows of {@code size} that accept out-of-order records until {@code grace} after their end.
+   *
+   * @param size the window size
+   * @param grace how long after the window end late records are still accepted
+   * @return the windows
+   */
   public static TimeWindows ofSizeAndGrace(Duration size, Duration grace) {
     return new TimeWindows(size.toMillis(), size.toMillis(), grace.toMillis());
   }
 
-  /** Hopping windows: a copy whose windows start every {@code advance}. */
+  /**
+   * Hopping windows: a copy whose windows start every {@code advance}.
+   *
+   * @param advance the distance between window starts
+   * @return hopping windows with this advance
+   */
   public TimeWindows advanceBy(Duration advance) {
     return new TimeWindows(sizeMs, advance.toMillis(), graceMs);
   }
 
-  /** The starts of the windows that contain {@code timestamp}, oldest first. */
+  /**
+   * The starts of the windows that contain {@code timestamp}, oldest first.
+   *
+   * @param timestamp the timestamp (epoch ms)
+   * @return the starts of the windows that hold the timestamp, oldest first
+   */
   public List<Long> windowStartsFor(long timestamp) {
     long latest = timestamp - Math.floorMod(timestamp, advanceMs);
     List<Long> starts = new ArrayList<>();

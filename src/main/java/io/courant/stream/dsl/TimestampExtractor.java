@@ -3,6 +3,11 @@ package io.courant.stream.dsl;
 /**
  * The event time of an input record ({@link Consumed#withTimestampExtractor}); the default uses the record's own timestamp.
  *
+ * <pre>{@code
+ * Consumed.<String, PageView>with(Serdes.String(), Serdes.Json(PageView.class))
+ *     .withTimestampExtractor((record, partitionTime) -> ((PageView) record.value()).viewedAt());
+ * }</pre>
+ *
  * @see KStream
  */
 @FunctionalInterface

@@ -9,6 +9,12 @@ import java.util.List;
  * A processor graph built by a {@link StreamsBuilder}: sources, processors, sinks and stores, split
  * into sub-topologies at repartition topics. Run it with {@link CourantStreams} (on a cluster) or
  * {@link TopologyTestDriver} (in the JVM, for tests); both execute the same graph.
+ *
+ * <pre>{@code
+ * Topology topology = builder.build();
+ * System.out.println(topology.describe());
+ * new CourantStreams(topology, props, system).start();
+ * }</pre>
  */
 public final class Topology {
   final GraphBuilder graph;
@@ -21,6 +27,15 @@ public final class Topology {
    * The graph as text, in the shape of Kafka Streams' {@code TopologyDescription}: each
    * sub-topology with its nodes, their topics and stores, and their children. Internal topics are
    * shown with {@code <application.id>} as the prefix.
+   */
+  /**
+   * Kafka-style description of the sub-topologies, their sources, processors, stores and sinks.
+   *
+   * <pre>{@code
+   * System.out.println(builder.build().describe());
+   * }</pre>
+   *
+   * @return the description
    */
   public String describe() {
     StringBuilder out = new StringBuilder("Topologies:\n");

@@ -51,12 +51,29 @@ public final class TopologyTestDriver implements AutoCloseable {
   private long wallClock;
   private boolean processing;
 
-  /** A driver with the wall clock at the current time. {@code application.id} defaults to "test-driver". */
+  /**
+   * A driver with the wall clock at the current time; no Cassandra, no cluster.
+   *
+   * <pre>{@code
+   * try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) { ... }
+   * }</pre>
+   *
+   * @param topology the topology to run
+   * @param props the application's settings ({@code application.id} defaults to "test-driver")
+   * @throws IllegalArgumentException if a setting is unknown or invalid
+   */
   public TopologyTestDriver(Topology topology, Properties props) {
     this(topology, props, Instant.now());
   }
 
-  /** A driver whose wall clock starts at {@code initialWallClockTime}. */
+  /**
+   * A driver whose mocked wall clock starts at {@code initialWallClockTime}.
+   *
+   * @param topology the topology to run
+   * @param props the application's settings
+   * @param initialWallClockTime the wall-clock time at start (wall-clock punctuations, default record timestamps)
+   * @throws IllegalArgumentException if a setting is unknown or invalid
+   */
   public TopologyTestDriver(Topology topology, Properties props, Instant initialWallClockTime) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-driver");
@@ -74,12 +91,40 @@ public final class TopologyTestDriver implements AutoCloseable {
     tasks.values().forEach(StreamTask::init);
   }
 
-  /** An input topic whose records start at the driver's initial wall-clock time and do not advance. */
+  /**
+   * An input topic whose records, unless given a timestamp, are stamped with the driver's initial
+   * wall-clock time.
+   *
+   * <pre>{@code
+   * TestInputTopic<String, String> in = driver.createInputTopic("text-lines", new StringSerializer(), new StringSerializer());
+   * in.pipeInput("k", "a b a", 1_000);
+   * }</pre>
+   *
+   * @param topic a topic the topology reads
+   * @param keySerializer serializes the keys piped in
+   * @param valueSerializer serializes the values piped in
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the input topic
+   * @see #createOutputTopic(String, Deserializer, Deserializer)
+   */
   public <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer) {
     return createInputTopic(topic, keySerializer, valueSerializer, start, Duration.ZERO);
   }
 
-  /** An input topic whose records start at {@code startTimestamp} and advance by {@code autoAdvance} each. */
+  /**
+   * An input topic whose records, unless given a timestamp, start at {@code startTimestamp} and
+   * advance by {@code autoAdvance} each.
+   *
+   * @param topic a topic the topology reads
+   * @param keySerializer serializes the keys piped in
+   * @param valueSerializer serializes the values piped in
+   * @param startTimestamp the first record's timestamp
+   * @param autoAdvance how much each following record's timestamp advances
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the input topic
+   */
   public <K, V> TestInputTopic<K, V> createInputTopic(String topic, Serializer<K> keySerializer, Serializer<V> valueSerializer,
       Instant startTimestamp, Duration autoAdvance) {
     if (!taskByTopic.containsKey(topic) && env.globalStoreOf(topic) == null) {
@@ -89,7 +134,21 @@ public final class TopologyTestDriver implements AutoCloseable {
     return new TestInputTopic<>(this, topic, keySerializer, valueSerializer, startTimestamp, autoAdvance);
   }
 
-  /** An output topic to read what the topology writes to {@code topic}. */
+  /**
+   * An output topic to read what the topology wrote to {@code topic}, in order.
+   *
+   * <pre>{@code
+   * TestOutputTopic<String, Long> out = driver.createOutputTopic("word-counts", new StringDeserializer(), new LongDeserializer());
+   * assertEquals(Map.of("a", 2L), out.readKeyValuesToMap());
+   * }</pre>
+   *
+   * @param topic a topic the topology writes
+   * @param keyDeserializer reads the keys
+   * @param valueDeserializer reads the values
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the output topic
+   */
   public <K, V> TestOutputTopic<K, V> createOutputTopic(String topic, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
     return new TestOutputTopic<>(topic, outputs.computeIfAbsent(topic, t -> new ArrayDeque<>()), keyDeserializer, valueDeserializer);
   }
@@ -123,7 +182,11 @@ public final class TopologyTestDriver implements AutoCloseable {
     }
   }
 
-  /** Moves the mocked wall clock forward and runs the wall-clock punctuations that are due. */
+  /**
+   * Moves the mocked wall clock forward and runs the wall-clock punctuations that are due.
+   *
+   * @param advance how far to move the clock
+   */
   public void advanceWallClockTime(Duration advance) {
     if (advance.isNegative()) {
       throw new IllegalArgumentException("the wall clock can only advance, not by " + advance);
@@ -141,19 +204,47 @@ public final class TopologyTestDriver implements AutoCloseable {
     drain();
   }
 
-  /** A key-value store by name (or a global store). @throws IllegalArgumentException if there is none */
+  /**
+   * A key-value store (or a global table's store) by name, to read or write in a test.
+   *
+   * <pre>{@code
+   * assertEquals(2L, driver.<String, Long>getKeyValueStore("word-counts").get("a"));
+   * }</pre>
+   *
+   * @param name the store's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the store
+   * @throws IllegalArgumentException if the topology has no such store, or it is not a key-value store
+   */
   @SuppressWarnings("unchecked")
   public <K, V> KeyValueStore<K, V> getKeyValueStore(String name) {
     return (KeyValueStore<K, V>) store(name, KeyValueStore.class);
   }
 
-  /** A window store by name. */
+  /**
+   * A window store by name.
+   *
+   * @param name the store's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the store
+   * @throws IllegalArgumentException if the topology has no such store, or it is not a window store
+   */
   @SuppressWarnings("unchecked")
   public <K, V> WindowStore<K, V> getWindowStore(String name) {
     return (WindowStore<K, V>) store(name, WindowStore.class);
   }
 
-  /** A session store by name. */
+  /**
+   * A session store by name.
+   *
+   * @param name the store's name
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the store
+   * @throws IllegalArgumentException if the topology has no such store, or it is not a session store
+   */
   @SuppressWarnings("unchecked")
   public <K, V> SessionStore<K, V> getSessionStore(String name) {
     return (SessionStore<K, V>) store(name, SessionStore.class);
@@ -177,13 +268,18 @@ public final class TopologyTestDriver implements AutoCloseable {
 
   /**
    * The application's counters: {@code process-total}, {@code dropped-records-total} (records
-   * dropped for any reason), {@code late-records-dropped-total} (late for their window),
-   * {@code repartition-duplicates-skipped-total}.
+   * dropped for any reason), {@code late-records-dropped-total} (late for their window), {@code
+   * repartition-duplicates-skipped-total}.
+   *
+   * @return a snapshot of the counters
    */
   public Map<String, Long> metrics() {
     return metrics.snapshot();
   }
 
+  /**
+   * Closes the processors. The driver keeps nothing outside the JVM.
+   */
   @Override
   public void close() {
     tasks.values().forEach(StreamTask::close);

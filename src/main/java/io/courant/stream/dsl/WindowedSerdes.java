@@ -17,7 +17,14 @@ import java.util.Arrays;
 public final class WindowedSerdes {
   private WindowedSerdes() {}
 
-  /** Time-windowed keys of windows {@code windowSize} ms long. */
+  /**
+   * Time-windowed keys of windows {@code windowSize} ms long.
+   *
+   * @param inner the serde of the key inside the window
+   * @param windowSize the window size
+   * @param <K> the key type
+   * @return the serde
+   */
   public static <K> Serde<Windowed<K>> timeWindowedSerdeFrom(Serde<K> inner, long windowSize) {
     return Serdes.serdeFrom((topic, w) -> {
       if (w == null) {
@@ -36,7 +43,13 @@ public final class WindowedSerdes {
     });
   }
 
-  /** Session-windowed keys. */
+  /**
+   * Session-windowed keys.
+   *
+   * @param inner the serde of the key inside the window
+   * @param <K> the key type
+   * @return the serde
+   */
   public static <K> Serde<Windowed<K>> sessionWindowedSerdeFrom(Serde<K> inner) {
     return Serdes.serdeFrom((topic, w) -> {
       if (w == null) {

@@ -174,6 +174,47 @@ class CourantStreamsTest {
   }
 
   @Test
+  void aWindowedCogroupOfTwoTopicsIsCountedAndQueriedPerWindow() {
+    String clicks = uniqueTopic("clicks");
+    String views = uniqueTopic("views");
+    createTopics(clicks, views);
+    StreamsBuilder builder = new StreamsBuilder();
+    KGroupedStream<String, String> c = builder.stream(clicks, Consumed.with(Serdes.String(), Serdes.String())).groupByKey();
+    KGroupedStream<String, String> v = builder.stream(views, Consumed.with(Serdes.String(), Serdes.String())).groupByKey();
+    c.<Long>cogroup((k, x, n) -> n + 10).cogroup(v, (k, x, n) -> n + 1)
+        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofHours(1)))
+        .aggregate(() -> 0L, Materialized.<String, Long>as("score-per-minute").withValueSerde(Serdes.Long()));
+    Map<String, Long> expected = new TreeMap<>();
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String user = "u" + (i % 9);
+      long ts = 1_000_000L + (i * 7919L) % 300_000;
+      boolean click = i % 3 == 0;
+      expected.merge(user + "@" + (ts - ts % 60_000), click ? 10L : 1L, Long::sum);
+      batch.add(ProducerRecord.of(click ? clicks : views, user, "x").withTimestamp(ts));
+    }
+    await(node.courant().sendAll(batch, Acks.ALL));
+    CourantStreams streams = new CourantStreams(builder.build(), WordCountExample.props(uniqueTopic("cogroup")), node.system());
+    streams.start();
+    Await.until("every window's score", Duration.ofSeconds(60), () -> {
+      Map<String, Long> got = new TreeMap<>();
+      await(streams.<String, Long>windowStore("score-per-minute").fetchAll(0, Long.MAX_VALUE))
+          .forEach(kv -> got.put(kv.key().key() + "@" + kv.key().window().start(), kv.value()));
+      return got.equals(expected);
+    });
+    List<KeyValue<Long, Long>> u0 = await(streams.<String, Long>windowStore("score-per-minute").fetch("u0", 0, Long.MAX_VALUE));
+    Map<Long, Long> u0Expected = new TreeMap<>();
+    expected.forEach((w, n) -> {
+      if (w.startsWith("u0@")) {
+        u0Expected.put(Long.parseLong(w.substring(3)), n);
+      }
+    });
+    assertEquals(List.copyOf(u0Expected.entrySet().stream().map(e -> KeyValue.pair(e.getKey(), e.getValue())).toList()), u0,
+        "one key's windows, in time order");
+    streams.close();
+  }
+
+  @Test
   void startRefusesMissingInputTopicsAndQueriesOfUnknownStores() {
     Properties props = WordCountExample.props(uniqueTopic("bad"));
     CourantStreams streams = new CourantStreams(WordCountExample.topology(uniqueTopic("missing"), "out"), props, node.system());

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A word count and a windowed count whose instances fail mid-stream (an exception in the topology, between commits:
+ * A word count, a windowed count and a table re-aggregation whose instances fail mid-stream (an exception in the topology, between commits:
  * what it processed since its last commit is lost with it) and are replaced by new instances: the
  * counts end exactly equal to the input's, nothing lost, nothing counted twice.
  */
@@ -101,6 +101,69 @@ class CrashRecoveryTest {
     Await.until("exact windowed counts after the restart", Duration.ofSeconds(120), Duration.ofMillis(500),
         () -> windows.equals(queriedWindows(view)));
     second.close();
+  }
+
+  @Test
+  void tableReAggregationsAreExactAfterTheApplicationFailsMidStreamAndIsRestarted() {
+    String accounts = uniqueTopic("accounts");
+    await(node.courant().createTopic(new NewTopic(accounts, 4)));
+    String app = uniqueTopic("regions-crash");
+    Map<String, String> latest = new TreeMap<>();
+    List<ProducerRecord> batch = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      String account = "acct-" + (i % 150);
+      String value = i % 17 == 0 ? null : "r" + (i * 31 % 7) + ":" + (i % 100); // moves between regions, some deletions
+      if (value == null) {
+        latest.remove(account);
+      } else {
+        latest.put(account, value);
+      }
+      batch.add(ProducerRecord.of(accounts, account, value));
+    }
+    await(node.courant().sendAll(batch, Acks.ALL));
+    Map<String, Long> expected = new TreeMap<>();
+    latest.values().forEach(v -> expected.merge(v.split(":")[0] + "=count", 1L, Long::sum));
+    latest.values().forEach(v -> expected.merge(v.split(":")[0] + "=sum", Long.parseLong(v.split(":")[1]), Long::sum));
+    CourantStreams view = new CourantStreams(regions(accounts, false), props(app), node.system());
+
+    CRASH_AFTER.set(RECORDS / 2);
+    CourantStreams first = new CourantStreams(regions(accounts, true), props(app), node.system());
+    first.start();
+    Await.until("the first instance failed", Duration.ofSeconds(120), Duration.ofMillis(100),
+        () -> first.state() == CourantStreams.State.ERROR);
+    first.close();
+
+    CourantStreams second = new CourantStreams(regions(accounts, false), props(app), node.system());
+    second.start();
+    Await.until("exact counts and sums per region after the restart", Duration.ofSeconds(120), Duration.ofMillis(500),
+        () -> expected.equals(queriedRegions(view)));
+    second.close();
+  }
+
+  /** accounts (id → "region:balance") re-grouped by region: accounts and balance per region. */
+  static Topology regions(String accounts, boolean crashing) {
+    StreamsBuilder builder = new StreamsBuilder();
+    KTable<String, String> table = builder.stream(accounts, Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((k, v) -> {
+          if (crashing && CRASH_AFTER.decrementAndGet() <= 0) {
+            throw new IllegalStateException("failure injected by the test");
+          }
+        })
+        .toTable(Materialized.with(Serdes.String(), Serdes.String()));
+    KGroupedTable<String, Long> byRegion = table.groupBy((id, v) -> KeyValue.pair(v.split(":")[0], Long.parseLong(v.split(":")[1])),
+        Grouped.with(Serdes.String(), Serdes.Long()));
+    byRegion.count(Materialized.as("accounts-per-region"));
+    byRegion.reduce(Long::sum, (total, old) -> total - old, Materialized.as("balance-per-region"));
+    return builder.build();
+  }
+
+  private static Map<String, Long> queriedRegions(CourantStreams view) {
+    Map<String, Long> out = new TreeMap<>();
+    await(view.<String, Long>keyValueStore("accounts-per-region").all()).stream().filter(kv -> kv.value() != 0)
+        .forEach(kv -> out.put(kv.key() + "=count", kv.value()));
+    await(view.<String, Long>keyValueStore("balance-per-region").all()).stream().filter(kv -> out.containsKey(kv.key() + "=count"))
+        .forEach(kv -> out.put(kv.key() + "=sum", kv.value()));
+    return out;
   }
 
   static Topology windowedCount(String views, boolean crashing) {

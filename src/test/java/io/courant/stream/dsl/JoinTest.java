@@ -78,6 +78,18 @@ class JoinTest {
   }
 
   @Test
+  void anUnmatchedOutOfOrderRecordWhoseWindowIsAlreadyBehindStreamTimeIsEmittedAtOnce() {
+    try (TopologyTestDriver d = driver(streamStream("left"))) {
+      input(d, "right").pipeInput("z", "R1", 112);
+      input(d, "left").pipeInput("a", "L1", 101); // window [91, 111] ends before stream time 112, within grace: not late
+      assertEquals(kvs("a", "L1+null"), output(d).readKeyValuesToList(), "as Kafka Streams: no wait for the grace period");
+      input(d, "left").pipeInput("b", "L2", 105); // window end 115 >= 112: waits for a partner
+      assertTrue(output(d).isEmpty());
+      assertEquals(0L, d.metrics().get("late-records-dropped-total"));
+    }
+  }
+
+  @Test
   void streamStreamOuterJoinEmitsUnmatchedRecordsOfBothSides() {
     try (TopologyTestDriver d = driver(streamStream("outer"))) {
       input(d, "left").pipeInput("a", "L1", 100);
@@ -159,6 +171,61 @@ class JoinTest {
       input(d, "orders").pipeInput("o1", "p1");
       input(d, "orders").pipeInput("o2", "p2");
       assertEquals(kvs("o1", "p1=pen", "o2", "p2=null"), output(d).readKeyValuesToList());
+    }
+  }
+
+  @Test
+  void streamTableJoinsDropNullValuesAndOnlyTheInnerJoinDropsNullKeys() {
+    try (TopologyTestDriver d = driver(streamTable(false))) {
+      input(d, "customers").pipeInput("c1", "Alice");
+      input(d, "orders").pipeInput(null, "o1");
+      input(d, "orders").pipeInput("c1", null);
+      assertTrue(output(d).isEmpty());
+      assertEquals(2L, d.metrics().get("dropped-records-total"));
+    }
+    try (TopologyTestDriver d = driver(streamTable(true))) {
+      input(d, "customers").pipeInput("c1", "Alice");
+      input(d, "orders").pipeInput(null, "o1"); // left join: joined with null (Kafka Streams 3.7+, KIP-962)
+      input(d, "orders").pipeInput("c1", null); // a null value never joins
+      assertEquals(kvs(null, "o1/null"), output(d).readKeyValuesToList());
+      assertEquals(1L, d.metrics().get("dropped-records-total"));
+    }
+  }
+
+  @Test
+  void streamGlobalTableInnerJoinDropsRecordsMappedToANullKeyAndTheLeftJoinJoinsThemWithNull() {
+    StreamsBuilder inner = new StreamsBuilder();
+    GlobalKTable<String, String> products = inner.globalTable("products");
+    inner.<String, String>stream("orders").join(products, (o, p) -> p.isEmpty() ? null : p, (p, name) -> p + "=" + name).to("out");
+    try (TopologyTestDriver d = driver(inner)) {
+      input(d, "products").pipeInput("p1", "pen");
+      input(d, "orders").pipeInput("o1", "");
+      input(d, "orders").pipeInput("o2", "p1");
+      assertEquals(kvs("o2", "p1=pen"), output(d).readKeyValuesToList());
+      assertEquals(1L, d.metrics().get("dropped-records-total"));
+    }
+    StreamsBuilder left = new StreamsBuilder();
+    GlobalKTable<String, String> products2 = left.globalTable("products");
+    left.<String, String>stream("orders").leftJoin(products2, (o, p) -> p.isEmpty() ? null : p, (p, name) -> p + "=" + name).to("out");
+    try (TopologyTestDriver d = driver(left)) {
+      input(d, "orders").pipeInput("o1", "");
+      assertEquals(kvs("o1", "=null"), output(d).readKeyValuesToList());
+    }
+  }
+
+  @Test
+  void streamStreamLeftAndOuterJoinsEmitNullKeyRecordsAtOnceJoinedWithNull() {
+    try (TopologyTestDriver d = driver(streamStream("left"))) {
+      input(d, "left").pipeInput(null, "L1", 100);
+      input(d, "right").pipeInput(null, "R1", 100); // the right side of a left join: dropped
+      input(d, "left").pipeInput("k", null, 100);    // a null value: dropped
+      assertEquals(kvs(null, "L1+null"), output(d).readKeyValuesToList());
+      assertEquals(2L, d.metrics().get("dropped-records-total"));
+    }
+    try (TopologyTestDriver d = driver(streamStream("outer"))) {
+      input(d, "left").pipeInput(null, "L1", 100);
+      input(d, "right").pipeInput(null, "R1", 100);
+      assertEquals(kvs(null, "L1+null", null, "null+R1"), output(d).readKeyValuesToList());
     }
   }
 

@@ -45,13 +45,17 @@ public final class Joins {
         this.getter = table.get(context);
       }
 
+      /**
+       * A null value is dropped (and counted); so is a null key in an inner join, while a left join
+       * joins it with null (it cannot match a table row), as Kafka Streams ≥ 3.7 does (KIP-962).
+       */
       @Override
       public void process(Record<K, V> r) {
-        if (r.key() == null || r.value() == null) {
+        if (r.value() == null || (r.key() == null && !left)) {
           context.dropped(false);
           return;
         }
-        VT tv = getter.apply(r.key());
+        VT tv = r.key() == null ? null : getter.apply(r.key());
         if (tv == null && !left) {
           return;
         }
@@ -69,6 +73,10 @@ public final class Joins {
       }
       KeyValueStore<GK, GV> s = c.getStateStore(store);
       GK gk = keySelector.apply(r.key(), r.value());
+      if (gk == null && !left) {
+        c.dropped(false); // no key to look up; a left join joins it with null (KIP-962)
+        return;
+      }
       GV gv = gk == null ? null : s.get(gk);
       if (gv == null && !left) {
         return;
@@ -168,7 +176,16 @@ public final class Joins {
       boolean otherOuter, boolean isLeft) {
     @SuppressWarnings("unchecked")
     ProcessorSupplier<K, A, K, VR> supplier() {
-      return Lambda.keyed((r, c) -> {
+      return Lambda.processor((r, c) -> {
+        if (r.value() == null || (r.key() == null && !ownOuter)) {
+          c.dropped(false);
+          return;
+        }
+        if (r.key() == null) {
+          // can never match: an outer side emits it at once, joined with null (Kafka Streams ≥ 3.7, KIP-962)
+          c.forward(new Record<>(null, join.apply(r.value(), null), r.timestamp(), r.headers()));
+          return;
+        }
         long ts = r.timestamp();
         long now = c.currentStreamTimeMs();
         if (ts + after + grace < now) {
@@ -189,8 +206,13 @@ public final class Joins {
           }
         }
         if (ownOuter && matches.isEmpty()) {
-          MemoryStore.Windows<K, A> pending = (MemoryStore.Windows<K, A>) (Object) c.getStateStore(ownPending);
-          pending.put(r.key(), r.value(), ts);
+          if (ts + after < now) {
+            // out of order, its window already behind stream time: emitted at once, as Kafka Streams does
+            c.forward(new Record<>(r.key(), join.apply(r.value(), null), ts, r.headers()));
+          } else {
+            MemoryStore.Windows<K, A> pending = (MemoryStore.Windows<K, A>) (Object) c.getStateStore(ownPending);
+            pending.put(r.key(), r.value(), ts);
+          }
         }
         emitExpired(c, now);
       });

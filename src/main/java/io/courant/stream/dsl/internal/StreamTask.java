@@ -245,8 +245,8 @@ public final class StreamTask {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Serde<Object> serde(Serde<?> given, boolean key, String where) {
-    if (given instanceof DeferredWindowedSerde d) {
-      return (Serde) io.courant.stream.dsl.WindowedSerdes.sessionWindowedSerdeFrom(serde(d.inner(), true, where));
+    if (given instanceof DeferredSerde d) {
+      return (Serde) d.resolve((s, isKey) -> serde(s, isKey, where));
     }
     Serde<?> s = given != null ? given : key ? env.defaultKeySerde() : env.defaultValueSerde();
     if (s == null) {
