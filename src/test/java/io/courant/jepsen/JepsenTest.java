@@ -63,8 +63,12 @@ class JepsenTest {
   private static final Duration PAUSE = Duration.ofSeconds(15);
 
   private final long start = System.nanoTime();
+  /** Wall-clock time of {@link #start}, to match the history with the nodes' logs. */
+  private final java.time.Instant startedAt = java.time.Instant.now();
   private final Collection<Write> writes = new ConcurrentLinkedQueue<>();
   private final List<Read> reads = new CopyOnWriteArrayList<>();
+  /** Why a write's outcome is unknown (its producer's exception), by value. */
+  private final Map<String, String> errors = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Fault> faults = new ArrayList<>();
   private final List<String> schedule = new ArrayList<>();
   /** Readers that could not read to the end (the checker still runs on what they read). */
@@ -240,10 +244,15 @@ class JepsenTest {
         int partition = seq % PARTITIONS;
         long sentAt = now();
         try {
-          producer.send(new ProducerRecord<>(topic, partition, null, value), (md, e) -> writes.add(e == null
-              ? Write.acked(value, partition, md.offset(), sentAt, now())
-              // Failed after it was handed to the producer: it may have been stored.
-              : Write.unknown(value, partition, sentAt, now())));
+          producer.send(new ProducerRecord<>(topic, partition, null, value), (md, e) -> {
+            if (e != null) {
+              errors.put(value, e.toString().replace('\n', ' '));
+            }
+            writes.add(e == null
+                ? Write.acked(value, partition, md.offset(), sentAt, now())
+                // Failed after it was handed to the producer: it may have been stored.
+                : Write.unknown(value, partition, sentAt, now()));
+          });
         } catch (RuntimeException e) {
           writes.add(Write.failed(value, partition, sentAt, now())); // refused by send(): never sent
         }
@@ -355,6 +364,26 @@ class JepsenTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /** Per partition, the longest stretch between two acknowledgements (where a fault or a hand-over held it up). */
+  private List<String> longestAckGaps() {
+    List<String> out = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      int partition = p;
+      long[] acks = writes.stream().filter(w -> w.outcome() == HistoryChecker.Outcome.ACKED && w.partition() == partition)
+          .mapToLong(Write::doneAt).sorted().toArray();
+      long from = -1;
+      long to = -1;
+      for (int i = 1; i < acks.length; i++) {
+        if (acks[i] - acks[i - 1] > to - from) {
+          from = acks[i - 1];
+          to = acks[i];
+        }
+      }
+      out.add("partition " + p + ": " + (to - from) + " ms, " + from + " to " + to);
+    }
+    return out;
+  }
+
   private void writeResults(Report r, Map<TopicPartition, Long> end) throws Exception {
     Path dir = TestCassandra.courantHome().resolve("target/jepsen");
     Files.createDirectories(dir);
@@ -385,12 +414,24 @@ class JepsenTest {
     }
     json.append("\n  ]\n}\n");
     Files.writeString(dir.resolve(version + ".json"), json);
-    StringBuilder md = new StringBuilder("# Jepsen-style test (" + version + ")\n\nMachine: " + machine + ".\n\nSchedule (ms since start):\n\n");
+    StringBuilder md = new StringBuilder("# Jepsen-style test (" + version + ")\n\nMachine: " + machine + ".\n\nSchedule (ms since "
+        + startedAt + "):\n\n");
     schedule.forEach(s -> md.append("- ").append(s).append('\n'));
     md.append("\n| Fault | Healed after | Unavailable (every partition writable again) |\n|---|---|---|\n");
     r.windows().forEach(w -> md.append("| ").append(w.fault().name()).append(" | ").append(w.fault().healedAt() - w.fault().at())
         .append(" ms | ").append(w.unavailableMs() < 0 ? "never (" + w.unrecovered() + ")" : w.unavailableMs() + " ms").append(" |\n"));
+    md.append("\nLongest time without an acknowledgement, by partition (ms since start, from the acknowledgement before to the one after):\n\n");
+    longestAckGaps().forEach(g -> md.append("- ").append(g).append('\n'));
     md.append("\n```\n").append(r.describe(20)).append("```\n");
     Files.writeString(dir.resolve(version + ".md"), md);
+    // The raw history, to trace an anomaly to the nodes' logs (target/cluster-test/jepsen-*.log).
+    StringBuilder history = new StringBuilder("# write: value partition outcome offset sent_ms done_ms; read: consumer partition offset value\n");
+    writes.stream().sorted(java.util.Comparator.comparingLong(Write::sentAt)).forEach(w -> history.append("write ").append(w.value())
+        .append(' ').append(w.partition()).append(' ').append(w.outcome()).append(' ').append(w.offset()).append(' ')
+        .append(w.sentAt()).append(' ').append(w.doneAt()).append(errors.containsKey(w.value()) ? " " + errors.get(w.value()) : "")
+        .append('\n'));
+    reads.forEach(x -> history.append("read ").append(x.consumer()).append(' ').append(x.partition()).append(' ').append(x.offset())
+        .append(' ').append(x.value()).append('\n'));
+    Files.writeString(dir.resolve(version + "-history.txt"), history);
   }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -116,6 +117,8 @@ public final class PartitionBehavior {
   private final NodeLease lease;
   /** The node lease epoch this partition was claimed under: it writes only while that lease holds. */
   private long leaseEpoch = -1;
+  private final long createdNanos = System.nanoTime();
+  private long claimedNanos;
   /** The latest claim (fencing); a release waits for it, so that a claim landing late is given up too. */
   private CompletionStage<Boolean> claiming = CompletableFuture.completedFuture(false);
   private final ActorRef<PartitionLog.Persisted> writeDone;
@@ -192,6 +195,7 @@ public final class PartitionBehavior {
         .onMessage(Claimed.class, m -> {
           if (Boolean.TRUE.equals(m.claimed())) {
             leaseEpoch = m.epoch();
+            claimedNanos = System.nanoTime();
             recover();
           } else {
             if (m.failure() != null) {
@@ -233,6 +237,11 @@ public final class PartitionBehavior {
             ? failStart(ErrorCode.NOT_LEADER_OR_FOLLOWER, "partition " + entityId + " moved to another node before it started here")
             : stashed(m))
         .onMessage(Command.class, this::stashed)
+        // Stopped by force while starting (sharding's hand-over timeout): it wrote nothing, so its claim goes.
+        .onSignal(PostStop.class, signal -> {
+          claiming.exceptionally(failure -> false).thenCompose(claimed -> lease.release(persistenceId.id()));
+          return Behaviors.same();
+        })
         .build();
   }
 
@@ -272,8 +281,11 @@ public final class PartitionBehavior {
     timers.cancel(new StartTimedOut());
     timers.startTimerWithFixedDelay(new EnforceRetention(), settings.retentionCheckInterval());
     ctx.getSelf().tell(new EnforceRetention());
-    ctx.getLog().debug("Partition {} ready: log start {}, end {}, {} events", name, state.logStartOffset(),
-        highWatermark, state.index().size());
+    // One line per start (a failover, a hand-over, a first use): where partitions run, and how long they took.
+    long now = System.nanoTime();
+    ctx.getLog().info("Partition {} started on this node: claimed in {} ms, recovered in {} ms; log start {}, end {}, {} events", name,
+        (claimedNanos - createdNanos) / 1_000_000, (now - claimedNanos) / 1_000_000, state.logStartOffset(), highWatermark,
+        state.index().size());
     return stash.unstashAll(running());
   }
 
@@ -364,6 +376,8 @@ public final class PartitionBehavior {
     for (BatchInfo b : batches) {
       ProducerStates.Check check = state.producers().check(b, overlay);
       if (check instanceof ProducerStates.Reject r) {
+        // Rare and telling (a producer that lost track, or state this partition lost): worth a line.
+        ctx.getLog().info("Partition {}: refused a batch ({}): {}", name, r.code(), r.message());
         append.replyTo().tell(new Rejected(r.code(), "partition " + name + ": " + r.message()));
         return Behaviors.same();
       } else if (check instanceof ProducerStates.Duplicate d) {
@@ -695,7 +709,8 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onStop(Partition.Stop stop) {
-    ctx.getLog().debug("Partition {} stopping: {} appends to finish", name, pending.size() + (inFlight == null ? 0 : inFlight.size()));
+    ctx.getLog().info("Partition {} stopping (moving to another node, or idle): {} appends to finish", name,
+        pending.size() + (inFlight == null ? 0 : inFlight.size()));
     stopping = true;
     waiters.values().forEach(w -> {
       timers.cancel(w.id());
