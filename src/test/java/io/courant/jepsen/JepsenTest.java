@@ -61,6 +61,8 @@ class JepsenTest {
   private static final boolean LONG = "long".equals(System.getProperty("courant.jepsen"));
   /** Past the downing of a frozen node (failure detection ~2-3 s + stable-after 3 s, conf/courant/pekko.conf). */
   private static final Duration PAUSE = Duration.ofSeconds(15);
+  /** Unavailability after a kill -9 the test fails on: three times the 10 s bar (a loaded machine). */
+  private static final Duration LOOSE_BAR = Duration.ofSeconds(30);
 
   private final long start = System.nanoTime();
   /** Wall-clock time of {@link #start}, to match the history with the nodes' logs. */
@@ -124,9 +126,7 @@ class JepsenTest {
         killAndRestart(victim);
         steady(Duration.ofSeconds(LONG ? 10 : 5));
         if (LONG) {
-          // Kept out of the short version until the anomaly it shows is fixed (docs/reliability.md):
-          // a partition of the frozen node never accepts writes again, and a fetch of it is answered
-          // REQUEST_TIMED_OUT, which the KafkaConsumer refuses (IllegalStateException).
+          // The short version (in the default suite) keeps to kill -9 and restart, to stay short.
           pauseAndResume(other);
           steady(Duration.ofSeconds(10));
           long at = now();
@@ -167,6 +167,14 @@ class JepsenTest {
     writeResults(report, end);
     assertTrue(report.clean() && problems.isEmpty(), "the history has anomalies:\n" + summary + problems);
     assertTrue(report.acknowledged() > 1000, "enough writes were acknowledged to mean something: " + report.acknowledged());
+    for (HistoryChecker.Window w : report.windows()) {
+      // The bar is 10 s after a kill -9 (docs/reliability.md, measured and printed above); asserted
+      // loosely here, so that a loaded build machine does not fail the suite, while a partition that
+      // stays unwritable for long (a hand-over that never completes, a held request) still does.
+      if (w.fault().name().startsWith("kill -9")) {
+        assertTrue(w.unavailableMs() <= LOOSE_BAR.toMillis(), "writable again within " + LOOSE_BAR + " after the kill: " + w);
+      }
+    }
   }
 
   private void killAndRestart(int i) {
@@ -191,9 +199,8 @@ class JepsenTest {
     long resumedAt = now();
     // Downed while frozen, the node learns it on resuming and exits (or rejoins): wait for either.
     waitFor(Duration.ofSeconds(60), () -> !nodes[i].isAlive());
-    // The short version leaves the downed node out: restarting it makes Cluster Sharding hand
-    // partitions to it, which the long version shows failing (docs/reliability.md).
-    if (!nodes[i].isAlive() && LONG) {
+    // Restarted, it joins again and Cluster Sharding hands partitions back to it.
+    if (!nodes[i].isAlive()) {
       startNode(i);
     }
     faults.add(new Fault("SIGSTOP of node " + name(i) + " for " + PAUSE.toSeconds() + " s, then SIGCONT", at, resumedAt));
