@@ -13,9 +13,8 @@ import java.time.Duration;
  * @param compressionType {@code compression.type} of the batches the API builds
  * @param requestTimeout {@code request.timeout.ms}: how long to wait for a reply
  * @param metadataMaxAge {@code metadata.max.age.ms}: how long topic metadata is cached
- * @param resendAfter how long a read, or an append of idempotent batches, waits for its
- *     partition's answer (beyond the read's own wait) before it is sent again, within {@code
- *     requestTimeout}
+ * @param resendAfter how long an append of idempotent batches waits for its partition's answer
+ *     before it is sent again, within {@code requestTimeout}
  */
 public record ClientSettings(Acks acks, String compressionType, Duration requestTimeout, Duration metadataMaxAge,
     Duration resendAfter) {

@@ -320,7 +320,7 @@ public final class Courant implements Extension {
   public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks) {
     long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
     return partition(tp).thenCompose(ref -> idempotent(batches)
-            ? askResending(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r), Duration.ZERO, deadline)
+            ? askResending(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r), deadline)
             : ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))
         .thenApply(reply -> {
           if (reply instanceof Partition.Appended a) {
@@ -340,21 +340,21 @@ public final class Courant implements Extension {
   }
 
   /**
-   * Asks a partition, sending the message again when no answer came within {@code resend-after}
-   * (on top of {@code wait}, the time the partition may take on purpose), until {@code deadline}:
-   * a message lost while the partition moves (or while its node has died unnoticed) costs seconds,
-   * not the whole request timeout. Only for messages that may arrive twice: reads, and appends of
-   * idempotent batches (the partition answers a batch it has seen with its original offsets).
+   * Asks a partition, sending the message again when no answer came within {@code resend-after},
+   * until {@code deadline}: a message lost while the partition moves (or while its node has died
+   * unnoticed) costs a second, not the whole request timeout. Only for appends of idempotent
+   * batches: the partition answers a batch it has seen with its original offsets, and a copy
+   * that arrives while the first is being written waits for that write instead of writing again.
    */
   private <R> CompletionStage<R> askResending(EntityRef<Partition.Command> ref, Function<ActorRef<R>, Partition.Command> message,
-      Duration wait, long deadline) {
+      long deadline) {
     long left = deadline - System.nanoTime();
-    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, wait.plus(settings.resendAfter()).toNanos())));
+    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, settings.resendAfter().toNanos())));
     return ref.ask(message::apply, attempt).exceptionallyCompose(failure -> {
       Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       if (cause instanceof java.util.concurrent.TimeoutException && deadline - System.nanoTime() > 0) {
-        return askResending(ref, message, wait, deadline);
+        return askResending(ref, message, deadline);
       }
       return timeoutAsCourantError(failure);
     });
@@ -381,9 +381,12 @@ public final class Courant implements Extension {
 
   /** Reads stored batches as they are (for the Kafka protocol and other byte-level readers). */
   public CompletionStage<Partition.Fetched> fetchBatches(TopicPartition tp, long offset, int maxBytes, int minBytes, Duration maxWait) {
-    long deadline = System.nanoTime() + settings.requestTimeout().plus(maxWait).toNanos();
-    return partition(tp).thenCompose(ref -> askResending(ref, (ActorRef<Partition.FetchReply> r) ->
-            new Partition.Fetch(offset, maxBytes, minBytes, maxWait, r), maxWait, deadline))
+    // Not sent again without an answer, unlike idempotent appends: a read of old records from the
+    // journal may take seconds, and each copy would start that read again.
+    Duration askTimeout = settings.requestTimeout().plus(maxWait);
+    return partition(tp).thenCompose(ref -> ref.ask((ActorRef<Partition.FetchReply> r) ->
+            new Partition.Fetch(offset, maxBytes, minBytes, maxWait, r), askTimeout))
+        .exceptionallyCompose(Courant::timeoutAsCourantError)
         .thenApply(reply -> {
           if (reply instanceof Partition.Fetched f) {
             return f;
