@@ -417,8 +417,9 @@ public final class PartitionBehavior {
 
   private Behavior<Command> onDuplicate(Partition.Append append, List<BatchInfo> batches, List<ProducerStates.Appended> duplicates) {
     if (duplicates.size() != batches.size()) {
-      append.replyTo().tell(new Rejected(ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
-          "partition " + name + ": the request mixes already stored and new batches of one producer"));
+      // Not DUPLICATE_SEQUENCE_NUMBER: Kafka's producers take that as success, for the new batches too.
+      append.replyTo().tell(new Rejected(ErrorCode.INVALID_REQUEST,
+          "partition " + name + ": the request mixes already stored and new batches of one producer; send them separately"));
       return Behaviors.same();
     }
     long first = duplicates.get(0).baseOffset();
