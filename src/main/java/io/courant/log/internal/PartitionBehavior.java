@@ -376,8 +376,8 @@ public final class PartitionBehavior {
     for (BatchInfo b : batches) {
       ProducerStates.Check check = state.producers().check(b, overlay);
       if (check instanceof ProducerStates.Reject r) {
-        // Rare and telling (a producer that lost track, or state this partition lost): worth a line.
-        ctx.getLog().info("Partition {}: refused a batch ({}): {}", name, r.code(), r.message());
+        // Telling when tracing a producer's trouble, but repeated by every retry during a failover.
+        ctx.getLog().debug("Partition {}: refused a batch ({}): {}", name, r.code(), r.message());
         append.replyTo().tell(new Rejected(r.code(), "partition " + name + ": " + r.message()));
         return Behaviors.same();
       } else if (check instanceof ProducerStates.Duplicate d) {
