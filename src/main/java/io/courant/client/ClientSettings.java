@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param compressionType {@code compression.type} of the batches the API builds
  * @param requestTimeout {@code request.timeout.ms}: how long to wait for a reply
  * @param metadataMaxAge {@code metadata.max.age.ms}: how long topic metadata is cached
+ * @param resendAfter how long an append of idempotent batches waits for its partition's answer
+ *     before it is sent again, within {@code requestTimeout}
  */
-public record ClientSettings(Acks acks, String compressionType, Duration requestTimeout, Duration metadataMaxAge) {
+public record ClientSettings(Acks acks, String compressionType, Duration requestTimeout, Duration metadataMaxAge,
+    Duration resendAfter) {
   public ClientSettings {
+    if (resendAfter.isNegative() || resendAfter.isZero()) {
+      throw new IllegalArgumentException("courant.client.resend-after must be positive, not " + resendAfter);
+    }
     if (!RecordBatches.COMPRESSION_TYPES.contains(compressionType)) {
       throw new IllegalArgumentException("courant.client.\"compression.type\" must be one of "
           + RecordBatches.COMPRESSION_TYPES + ", not '" + compressionType + "'");
@@ -27,6 +33,7 @@ public record ClientSettings(Acks acks, String compressionType, Duration request
         Acks.parse(courantClient.getString("\"acks\"")),
         courantClient.getString("\"compression.type\""),
         courantClient.getDuration("\"request.timeout.ms\""),
-        courantClient.getDuration("\"metadata.max.age.ms\""));
+        courantClient.getDuration("\"metadata.max.age.ms\""),
+        courantClient.getDuration("resend-after"));
   }
 }

@@ -6,6 +6,7 @@ import io.courant.group.GroupCoordinator;
 import io.courant.group.GroupLag;
 import io.courant.group.GroupState;
 import io.courant.group.OffsetAndMetadata;
+import io.courant.log.BatchInfo;
 import io.courant.log.LogSettings;
 import io.courant.log.Partition;
 import io.courant.log.Partition.Acks;
@@ -317,13 +318,46 @@ public final class Courant implements Extension {
    * for callers that build their own batches (idempotent producers, the Kafka protocol).
    */
   public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks) {
-    return partition(tp).thenCompose(ref -> ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))
+    long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+    return partition(tp).thenCompose(ref -> idempotent(batches)
+            ? askResending(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r), deadline)
+            : ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))
         .thenApply(reply -> {
           if (reply instanceof Partition.Appended a) {
             return a;
           }
           throw failure(tp, (Partition.Rejected) reply);
         });
+  }
+
+  /** Whether every batch carries a producer id and sequences, so that sending it twice stores it once. */
+  private static boolean idempotent(byte[] batches) {
+    try {
+      return RecordBatches.batches(ByteBuffer.wrap(batches)).stream().allMatch(BatchInfo::hasProducerId);
+    } catch (RuntimeException malformed) {
+      return false; // the partition refuses it with the reason
+    }
+  }
+
+  /**
+   * Asks a partition, sending the message again when no answer came within {@code resend-after},
+   * until {@code deadline}: a message lost while the partition moves (or while its node has died
+   * unnoticed) costs a second, not the whole request timeout. Only for appends of idempotent
+   * batches: the partition answers a batch it has seen with its original offsets, and a copy
+   * that arrives while the first is being written waits for that write instead of writing again.
+   */
+  private <R> CompletionStage<R> askResending(EntityRef<Partition.Command> ref, Function<ActorRef<R>, Partition.Command> message,
+      long deadline) {
+    long left = deadline - System.nanoTime();
+    Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, settings.resendAfter().toNanos())));
+    return ref.ask(message::apply, attempt).exceptionallyCompose(failure -> {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      if (cause instanceof java.util.concurrent.TimeoutException && deadline - System.nanoTime() > 0) {
+        return askResending(ref, message, deadline);
+      }
+      return timeoutAsCourantError(failure);
+    });
   }
 
   // ---- fetch
@@ -347,6 +381,8 @@ public final class Courant implements Extension {
 
   /** Reads stored batches as they are (for the Kafka protocol and other byte-level readers). */
   public CompletionStage<Partition.Fetched> fetchBatches(TopicPartition tp, long offset, int maxBytes, int minBytes, Duration maxWait) {
+    // Not sent again without an answer, unlike idempotent appends: a read of old records from the
+    // journal may take seconds, and each copy would start that read again.
     Duration askTimeout = settings.requestTimeout().plus(maxWait);
     return partition(tp).thenCompose(ref -> ref.ask((ActorRef<Partition.FetchReply> r) ->
             new Partition.Fetch(offset, maxBytes, minBytes, maxWait, r), askTimeout))

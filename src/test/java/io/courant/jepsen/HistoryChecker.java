@@ -23,7 +23,7 @@ public final class HistoryChecker {
 
   /** How a write ended at its producer. */
   public enum Outcome {
-    /** Acknowledged at {@link Write#offset}. */
+    /** Acknowledged at {@link Write#offset} (-1: acknowledged as stored before, offset not told). */
     ACKED,
     /** Definitely not written (refused before it was sent). */
     FAILED,
@@ -59,11 +59,12 @@ public final class HistoryChecker {
    * A fault's unavailability: ms from the fault until every partition had acknowledged a write sent
    * after the fault ({@code -1} if some partition never did: {@code unrecovered} names them).
    */
-  public record Window(Fault fault, long unavailableMs, List<Integer> unrecovered) {
+  public record Window(Fault fault, long unavailableMs, List<Integer> unrecovered, List<Long> byPartition) {
     @Override
     public String toString() {
       return fault.name() + " at " + fault.at() + " ms (healed after " + (fault.healedAt() - fault.at()) + " ms): "
-          + (unavailableMs < 0 ? "partitions " + unrecovered + " never accepted a write again" : "every partition writable again after " + unavailableMs + " ms");
+          + (unavailableMs < 0 ? "partitions " + unrecovered + " never accepted a write again" : "every partition writable again after " + unavailableMs + " ms")
+          + "; first acknowledged write sent after it, by partition (ms after the fault): " + byPartition;
     }
   }
 
@@ -106,7 +107,8 @@ public final class HistoryChecker {
     Map<String, Set<String>> positionsOfValue = new TreeMap<>();
     Map<String, Set<String>> valuesAtPosition = new TreeMap<>();
     for (Write w : writes) {
-      if (w.outcome() == Outcome.ACKED) {
+      // Offset -1: acknowledged as already stored (DUPLICATE_SEQUENCE_NUMBER), its offset not told.
+      if (w.outcome() == Outcome.ACKED && w.offset() >= 0) {
         positionsOfValue.computeIfAbsent(w.value(), v -> new TreeSet<>()).add(position(w.partition(), w.offset()));
         valuesAtPosition.computeIfAbsent(position(w.partition(), w.offset()), p -> new TreeSet<>()).add(w.value());
       }
@@ -181,15 +183,18 @@ public final class HistoryChecker {
       }
     }
     List<Integer> unrecovered = new ArrayList<>();
+    List<Long> byPartition = new ArrayList<>();
     long latest = f.at();
     for (int p = 0; p < partitions; p++) {
       if (firstAck[p] == Long.MAX_VALUE) {
         unrecovered.add(p);
+        byPartition.add(-1L);
       } else {
         latest = Math.max(latest, firstAck[p]);
+        byPartition.add(firstAck[p] - f.at());
       }
     }
-    return new Window(f, unrecovered.isEmpty() ? latest - f.at() : -1, unrecovered);
+    return new Window(f, unrecovered.isEmpty() ? latest - f.at() : -1, unrecovered, byPartition);
   }
 
   private static String position(int partition, long offset) {

@@ -45,6 +45,19 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void writesAcknowledgedWithoutAnOffsetAreCheckedByValueOnly() {
+    // Kafka producers report a batch answered DUPLICATE_SEQUENCE_NUMBER (stored before) at offset -1.
+    List<Write> writes = writes();
+    writes.add(Write.acked("a4", 0, -1, 150, 160));
+    writes.add(Write.acked("b4", 1, -1, 150, 160));
+    List<Read> reads = reads();
+    reads.add(new Read("c1", 0, 4, "a4"));
+    Report r = HistoryChecker.check(writes, reads, FAULT, 2);
+    assertTrue(r.conflicting().isEmpty() && r.duplicated().isEmpty(), r.describe(5));
+    assertEquals(List.of("b4"), r.lost().stream().map(Write::value).toList(), "never read: lost, offset or not");
+  }
+
+  @Test
   void anAcknowledgedWriteNeverReadIsLost() {
     List<Read> reads = reads();
     reads.removeIf(r -> r.value().equals("b1"));

@@ -61,10 +61,16 @@ class JepsenTest {
   private static final boolean LONG = "long".equals(System.getProperty("courant.jepsen"));
   /** Past the downing of a frozen node (failure detection ~2-3 s + stable-after 3 s, conf/courant/pekko.conf). */
   private static final Duration PAUSE = Duration.ofSeconds(15);
+  /** Unavailability after a kill -9 the test fails on: three times the 10 s bar (a loaded machine). */
+  private static final Duration LOOSE_BAR = Duration.ofSeconds(30);
 
   private final long start = System.nanoTime();
+  /** Wall-clock time of {@link #start}, to match the history with the nodes' logs. */
+  private final java.time.Instant startedAt = java.time.Instant.now();
   private final Collection<Write> writes = new ConcurrentLinkedQueue<>();
   private final List<Read> reads = new CopyOnWriteArrayList<>();
+  /** Why a write's outcome is unknown (its producer's exception), by value. */
+  private final Map<String, String> errors = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Fault> faults = new ArrayList<>();
   private final List<String> schedule = new ArrayList<>();
   /** Readers that could not read to the end (the checker still runs on what they read). */
@@ -120,9 +126,7 @@ class JepsenTest {
         killAndRestart(victim);
         steady(Duration.ofSeconds(LONG ? 10 : 5));
         if (LONG) {
-          // Kept out of the short version until the anomaly it shows is fixed (docs/reliability.md):
-          // a partition of the frozen node never accepts writes again, and a fetch of it is answered
-          // REQUEST_TIMED_OUT, which the KafkaConsumer refuses (IllegalStateException).
+          // The short version (in the default suite) keeps to kill -9 and restart, to stay short.
           pauseAndResume(other);
           steady(Duration.ofSeconds(10));
           long at = now();
@@ -163,6 +167,14 @@ class JepsenTest {
     writeResults(report, end);
     assertTrue(report.clean() && problems.isEmpty(), "the history has anomalies:\n" + summary + problems);
     assertTrue(report.acknowledged() > 1000, "enough writes were acknowledged to mean something: " + report.acknowledged());
+    for (HistoryChecker.Window w : report.windows()) {
+      // The bar is 10 s after a kill -9 (docs/reliability.md, measured and printed above); asserted
+      // loosely here, so that a loaded build machine does not fail the suite, while a partition that
+      // stays unwritable for long (a hand-over that never completes, a held request) still does.
+      if (w.fault().name().startsWith("kill -9")) {
+        assertTrue(w.unavailableMs() <= LOOSE_BAR.toMillis(), "writable again within " + LOOSE_BAR + " after the kill: " + w);
+      }
+    }
   }
 
   private void killAndRestart(int i) {
@@ -187,9 +199,8 @@ class JepsenTest {
     long resumedAt = now();
     // Downed while frozen, the node learns it on resuming and exits (or rejoins): wait for either.
     waitFor(Duration.ofSeconds(60), () -> !nodes[i].isAlive());
-    // The short version leaves the downed node out: restarting it makes Cluster Sharding hand
-    // partitions to it, which the long version shows failing (docs/reliability.md).
-    if (!nodes[i].isAlive() && LONG) {
+    // Restarted, it joins again and Cluster Sharding hands partitions back to it.
+    if (!nodes[i].isAlive()) {
       startNode(i);
     }
     faults.add(new Fault("SIGSTOP of node " + name(i) + " for " + PAUSE.toSeconds() + " s, then SIGCONT", at, resumedAt));
@@ -240,10 +251,15 @@ class JepsenTest {
         int partition = seq % PARTITIONS;
         long sentAt = now();
         try {
-          producer.send(new ProducerRecord<>(topic, partition, null, value), (md, e) -> writes.add(e == null
-              ? Write.acked(value, partition, md.offset(), sentAt, now())
-              // Failed after it was handed to the producer: it may have been stored.
-              : Write.unknown(value, partition, sentAt, now())));
+          producer.send(new ProducerRecord<>(topic, partition, null, value), (md, e) -> {
+            if (e != null) {
+              errors.put(value, e.toString().replace('\n', ' '));
+            }
+            writes.add(e == null
+                ? Write.acked(value, partition, md.offset(), sentAt, now())
+                // Failed after it was handed to the producer: it may have been stored.
+                : Write.unknown(value, partition, sentAt, now()));
+          });
         } catch (RuntimeException e) {
           writes.add(Write.failed(value, partition, sentAt, now())); // refused by send(): never sent
         }
@@ -355,6 +371,26 @@ class JepsenTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /** Per partition, the longest stretch between two acknowledgements (where a fault or a hand-over held it up). */
+  private List<String> longestAckGaps() {
+    List<String> out = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      int partition = p;
+      long[] acks = writes.stream().filter(w -> w.outcome() == HistoryChecker.Outcome.ACKED && w.partition() == partition)
+          .mapToLong(Write::doneAt).sorted().toArray();
+      long from = -1;
+      long to = -1;
+      for (int i = 1; i < acks.length; i++) {
+        if (acks[i] - acks[i - 1] > to - from) {
+          from = acks[i - 1];
+          to = acks[i];
+        }
+      }
+      out.add("partition " + p + ": " + (to - from) + " ms, " + from + " to " + to);
+    }
+    return out;
+  }
+
   private void writeResults(Report r, Map<TopicPartition, Long> end) throws Exception {
     Path dir = TestCassandra.courantHome().resolve("target/jepsen");
     Files.createDirectories(dir);
@@ -385,12 +421,24 @@ class JepsenTest {
     }
     json.append("\n  ]\n}\n");
     Files.writeString(dir.resolve(version + ".json"), json);
-    StringBuilder md = new StringBuilder("# Jepsen-style test (" + version + ")\n\nMachine: " + machine + ".\n\nSchedule (ms since start):\n\n");
+    StringBuilder md = new StringBuilder("# Jepsen-style test (" + version + ")\n\nMachine: " + machine + ".\n\nSchedule (ms since "
+        + startedAt + "):\n\n");
     schedule.forEach(s -> md.append("- ").append(s).append('\n'));
     md.append("\n| Fault | Healed after | Unavailable (every partition writable again) |\n|---|---|---|\n");
     r.windows().forEach(w -> md.append("| ").append(w.fault().name()).append(" | ").append(w.fault().healedAt() - w.fault().at())
         .append(" ms | ").append(w.unavailableMs() < 0 ? "never (" + w.unrecovered() + ")" : w.unavailableMs() + " ms").append(" |\n"));
+    md.append("\nLongest time without an acknowledgement, by partition (ms since start, from the acknowledgement before to the one after):\n\n");
+    longestAckGaps().forEach(g -> md.append("- ").append(g).append('\n'));
     md.append("\n```\n").append(r.describe(20)).append("```\n");
     Files.writeString(dir.resolve(version + ".md"), md);
+    // The raw history, to trace an anomaly to the nodes' logs (target/cluster-test/jepsen-*.log).
+    StringBuilder history = new StringBuilder("# write: value partition outcome offset sent_ms done_ms; read: consumer partition offset value\n");
+    writes.stream().sorted(java.util.Comparator.comparingLong(Write::sentAt)).forEach(w -> history.append("write ").append(w.value())
+        .append(' ').append(w.partition()).append(' ').append(w.outcome()).append(' ').append(w.offset()).append(' ')
+        .append(w.sentAt()).append(' ').append(w.doneAt()).append(errors.containsKey(w.value()) ? " " + errors.get(w.value()) : "")
+        .append('\n'));
+    reads.forEach(x -> history.append("read ").append(x.consumer()).append(' ').append(x.partition()).append(' ').append(x.offset())
+        .append(' ').append(x.value()).append('\n'));
+    Files.writeString(dir.resolve(version + "-history.txt"), history);
   }
 }

@@ -270,6 +270,24 @@ class KafkaWireProtocolTest {
   }
 
   @Test
+  void aRetryOfABatchOlderThanTheRememberedOnesIsADuplicateNotASequenceGap() throws Exception {
+    // A producer that got no answer in time sends a batch again after later ones were stored (found
+    // by the Jepsen-style test): answered OUT_OF_ORDER_SEQUENCE_NUMBER, the Kafka producer retried it
+    // until its delivery timeout, then bumped its epoch and stored it a second time.
+    long producerId = 8_000_000_000L + new Random().nextInt(1_000_000);
+    try (RawKafkaConnection c = connect()) {
+      for (int seq = 0; seq < 7; seq++) {
+        c.send(ApiKeys.PRODUCE, (short) 9, seq + 1, produce(topic, (short) -1, Batches.idempotent(producerId, (short) 0, seq, "r" + seq)));
+        assertEquals(0, produced(c, seq + 1).errorCode());
+      }
+      long end = endOffset(topic);
+      c.send(ApiKeys.PRODUCE, (short) 9, 8, produce(topic, (short) -1, Batches.idempotent(producerId, (short) 0, 0, "r0")));
+      assertEquals(46, produced(c, 8).errorCode(), "DUPLICATE_SEQUENCE_NUMBER, which producers take as success");
+      assertEquals(end, endOffset(topic), "not stored again");
+    }
+  }
+
+  @Test
   void everyServedVersionOfMetadataProduceFetchAndListOffsetsIsAnswered() throws Exception {
     UUID id = TestNode.await(kafka.courant().describeTopic(topic)).topicId();
     Uuid topicId = new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());

@@ -155,7 +155,7 @@ final class FetchApis {
   }
 
   private static void failed(FetchResponseData.PartitionData answer, ErrorCode code) {
-    answer.setErrorCode(KafkaErrors.code(code)).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
+    answer.setErrorCode(KafkaErrors.code(KafkaErrors.forFetch(code))).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
         .setRecords(MemoryRecords.EMPTY);
   }
 
@@ -185,7 +185,7 @@ final class FetchApis {
         topic.partitions().add(answer);
         lookups.add(offsetFor(new TopicPartition(t.name(), p.partitionIndex()), p.timestamp()).handle((found, failure) -> {
           if (failure != null) {
-            answer.setErrorCode(KafkaErrors.codeOf(failure)).setOffset(-1).setTimestamp(-1);
+            answer.setErrorCode(KafkaErrors.code(KafkaErrors.forListOffsets(KafkaErrors.of(failure)))).setOffset(-1).setTimestamp(-1);
           } else {
             answer.setOffset(found[0]).setTimestamp(found[1]);
             if (r.version() >= 4) {

@@ -173,6 +173,21 @@ public final class NodeLease implements Extension {
   }
 
   /**
+   * Gives up this node's claim on a persistence id, so that another node claims it at once instead
+   * of waiting for this node's lease to expire (which never happens while this node lives). Only
+   * for an actor that stopped gracefully: nothing it handed to the journal is still in flight.
+   * Completes with whether a claim of this node was removed; a failure leaves the claim in place.
+   */
+  public CompletionStage<Boolean> release(String persistenceId) {
+    if (!enabled) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return session.thenCompose(s -> s.executeAsync(SimpleStatement.newInstance(
+            "DELETE FROM " + keyspace + ".partition_owners WHERE persistence_id = ? IF owner = ?", persistenceId, nodeId)))
+        .thenApply(r -> r.wasApplied());
+  }
+
+  /**
    * Claims a partition for this node. Completes with true once claimed, false when another node
    * whose lease is still alive owns it (try again later).
    */

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -61,6 +63,11 @@ public final class PartitionBehavior {
   private record WriteDone(long seqNr) implements Command {}
 
   private record LogStopped() implements Command {}
+
+  private record Released(Throwable failure) implements Command {}
+
+  /** How long a stopping partition waits to give up its claim before it stops anyway. */
+  private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(10);
 
   private record SnapshotSaved(long seqNr) implements Command {}
 
@@ -110,6 +117,10 @@ public final class PartitionBehavior {
   private final NodeLease lease;
   /** The node lease epoch this partition was claimed under: it writes only while that lease holds. */
   private long leaseEpoch = -1;
+  private final long createdNanos = System.nanoTime();
+  private long claimedNanos;
+  /** The latest claim (fencing); a release waits for it, so that a claim landing late is given up too. */
+  private CompletionStage<Boolean> claiming = CompletableFuture.completedFuture(false);
   private final ActorRef<PartitionLog.Persisted> writeDone;
   private final TailCache tail;
   private final TailCache readAhead;
@@ -185,6 +196,7 @@ public final class PartitionBehavior {
         .onMessage(Claimed.class, m -> {
           if (Boolean.TRUE.equals(m.claimed())) {
             leaseEpoch = m.epoch();
+            claimedNanos = System.nanoTime();
             recover();
           } else {
             if (m.failure() != null) {
@@ -220,21 +232,34 @@ public final class PartitionBehavior {
             "partition " + entityId + " did not start within " + settings.startTimeout()))
         .onMessage(LogStopped.class, m -> failStart(ErrorCode.KAFKA_STORAGE_ERROR,
             "partition " + entityId + " could not recover its log from the journal (see the node's log)"))
-        .onMessage(Command.class, m -> {
-          if (stash.isFull()) {
-            reject(m, ErrorCode.REQUEST_TIMED_OUT, "partition " + entityId + " is starting and has too many waiting requests");
-          } else {
-            stash.stash(m);
-          }
+        // Moved (or passivated) before it could claim: nothing to finish here. Once claimed, the
+        // stop waits for the start, and the requests that came before it are served first.
+        .onMessage(Partition.Stop.class, m -> leaseEpoch < 0
+            ? failStart(ErrorCode.NOT_LEADER_OR_FOLLOWER, "partition " + entityId + " moved to another node before it started here")
+            : stashed(m))
+        .onMessage(Command.class, this::stashed)
+        // Stopped by force while starting (sharding's hand-over timeout): it wrote nothing, so its claim goes.
+        .onSignal(PostStop.class, signal -> {
+          claiming.exceptionally(failure -> false).thenCompose(claimed -> lease.release(persistenceId.id()));
           return Behaviors.same();
         })
         .build();
   }
 
+  private Behavior<Command> stashed(Command m) {
+    if (stash.isFull()) {
+      reject(m, ErrorCode.REQUEST_TIMED_OUT, "partition " + entityId + " is starting and has too many waiting requests");
+    } else {
+      stash.stash(m);
+    }
+    return Behaviors.same();
+  }
+
   /** Claims the partition for this node (fencing): waits until a previous owner's lease has run out. */
   private void claim() {
     long epoch = lease.epoch();
-    ctx.pipeToSelf(lease.claim(persistenceId.id()).thenApply(claimed -> {
+    claiming = lease.claim(persistenceId.id());
+    ctx.pipeToSelf(claiming.thenApply(claimed -> {
       if (claimed && lease.epoch() != epoch) {
         return false; // the lease lapsed while claiming: claim again under the new one
       }
@@ -257,15 +282,50 @@ public final class PartitionBehavior {
     timers.cancel(new StartTimedOut());
     timers.startTimerWithFixedDelay(new EnforceRetention(), settings.retentionCheckInterval());
     ctx.getSelf().tell(new EnforceRetention());
-    ctx.getLog().debug("Partition {} ready: log start {}, end {}, {} events", name, state.logStartOffset(),
-        highWatermark, state.index().size());
+    // One line per start (a failover, a hand-over, a first use): where partitions run, and how long they took.
+    long now = System.nanoTime();
+    ctx.getLog().info("Partition {} started on this node: claimed in {} ms, recovered in {} ms; log start {}, end {}, {} events", name,
+        (claimedNanos - createdNanos) / 1_000_000, (now - claimedNanos) / 1_000_000, state.logStartOffset(), highWatermark,
+        state.index().size());
     return stash.unstashAll(running());
   }
 
   private Behavior<Command> failStart(ErrorCode code, String message) {
     ctx.getLog().warn("Partition {} not started: {}", entityId, message);
     stash.forEach(m -> reject(m, code, message));
-    return Behaviors.stopped();
+    return releasing();
+  }
+
+  /**
+   * Stops once this node's claim on the partition is given up, so that the node it moves to claims
+   * it at once: while this node lives its lease never expires, and a claim that waited for it would
+   * wait forever. Only when nothing of this partition waits for the journal (a stop that drained, a
+   * start that wrote nothing): after a failed or fenced write the claim stays, and a new owner
+   * elsewhere waits for this node's lease to expire. Requests meanwhile are told to find the leader.
+   */
+  private Behavior<Command> releasing() {
+    if (log != null) {
+      ctx.stop(log);
+    }
+    ctx.pipeToSelf(claiming.exceptionally(failure -> false).thenCompose(claimed -> lease.release(persistenceId.id())),
+        (released, failure) -> new Released(failure));
+    timers.startSingleTimer(new Released(new java.util.concurrent.TimeoutException("no answer within " + RELEASE_TIMEOUT)),
+        RELEASE_TIMEOUT);
+    String message = "partition " + name + " is moving to another node; refresh the metadata and retry";
+    return Behaviors.receive(Command.class)
+        .onMessage(Released.class, m -> {
+          if (m.failure() != null) {
+            ctx.getLog().warn("Partition {}: giving up this node's claim failed (its next owner waits for this node's lease): {}",
+                name, m.failure().toString());
+          }
+          return Behaviors.stopped();
+        })
+        .onMessage(EventsRead.class, this::onEventsRead)
+        .onMessage(Command.class, m -> {
+          reject(m, ErrorCode.NOT_LEADER_OR_FOLLOWER, message);
+          return Behaviors.same();
+        })
+        .build();
   }
 
   // ---- running
@@ -322,6 +382,8 @@ public final class PartitionBehavior {
     for (BatchInfo b : batches) {
       ProducerStates.Check check = state.producers().check(b, overlay);
       if (check instanceof ProducerStates.Reject r) {
+        // Telling when tracing a producer's trouble, but repeated by every retry during a failover.
+        ctx.getLog().debug("Partition {}: refused a batch ({}): {}", name, r.code(), r.message());
         append.replyTo().tell(new Rejected(r.code(), "partition " + name + ": " + r.message()));
         return Behaviors.same();
       } else if (check instanceof ProducerStates.Duplicate d) {
@@ -361,8 +423,9 @@ public final class PartitionBehavior {
 
   private Behavior<Command> onDuplicate(Partition.Append append, List<BatchInfo> batches, List<ProducerStates.Appended> duplicates) {
     if (duplicates.size() != batches.size()) {
-      append.replyTo().tell(new Rejected(ErrorCode.DUPLICATE_SEQUENCE_NUMBER,
-          "partition " + name + ": the request mixes already stored and new batches of one producer"));
+      // Not DUPLICATE_SEQUENCE_NUMBER: Kafka's producers take that as success, for the new batches too.
+      append.replyTo().tell(new Rejected(ErrorCode.INVALID_REQUEST,
+          "partition " + name + ": the request mixes already stored and new batches of one producer; send them separately"));
       return Behaviors.same();
     }
     long first = duplicates.get(0).baseOffset();
@@ -653,7 +716,8 @@ public final class PartitionBehavior {
   }
 
   private Behavior<Command> onStop(Partition.Stop stop) {
-    ctx.getLog().debug("Partition {} stopping: {} appends to finish", name, pending.size() + (inFlight == null ? 0 : inFlight.size()));
+    ctx.getLog().info("Partition {} stopping (moving to another node, or idle): {} appends to finish", name,
+        pending.size() + (inFlight == null ? 0 : inFlight.size()));
     stopping = true;
     waiters.values().forEach(w -> {
       timers.cancel(w.id());
@@ -667,7 +731,7 @@ public final class PartitionBehavior {
   private Behavior<Command> stopIfDrained() {
     boolean drained = inFlight == null && pending.isEmpty() && startInFlight < 0 && pendingStart < 0 && compactedInFlight == null
         && durableReplies.isEmpty();
-    return stopping && drained ? Behaviors.stopped() : Behaviors.same();
+    return stopping && drained ? releasing() : Behaviors.same();
   }
 
   private Behavior<Command> onLogStopped(LogStopped stopped) {

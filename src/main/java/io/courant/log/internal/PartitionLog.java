@@ -3,6 +3,8 @@ package io.courant.log.internal;
 import io.courant.CborSerializable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -86,16 +88,18 @@ public final class PartitionLog
   public record RecordsAppended(long baseOffset, long lastOffset, long maxTimestamp, byte[] batches) implements DataEvent {}
 
   static final ThreadLocal<Long> PERSIST_START = new ThreadLocal<>();
+  private final ActorContext<Command> ctx;
   private final ActorRef<Notice> listener;
   private final int snapshotEvery;
 
   public static Behavior<Command> create(PersistenceId persistenceId, ActorRef<Notice> listener, int snapshotEvery) {
-    return new PartitionLog(persistenceId, listener, snapshotEvery);
+    return Behaviors.setup(ctx -> new PartitionLog(ctx, persistenceId, listener, snapshotEvery));
   }
 
-  private PartitionLog(PersistenceId persistenceId, ActorRef<Notice> listener, int snapshotEvery) {
+  private PartitionLog(ActorContext<Command> ctx, PersistenceId persistenceId, ActorRef<Notice> listener, int snapshotEvery) {
     // A failed journal write stops the log (the default); the parent fails what was in flight.
     super(persistenceId);
+    this.ctx = ctx;
     this.listener = listener;
     this.snapshotEvery = snapshotEvery;
   }
@@ -140,7 +144,17 @@ public final class PartitionLog
   @Override
   public SignalHandler<LogState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> listener.tell(new Recovered(state.copy())))
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // The index names journal events by a count of the events applied; were a sequence number
+          // missing or written twice, every later offset would map to the wrong event (reads from
+          // the journal would return other records). Said loudly, since nothing else would show it.
+          long journal = lastSequenceNumber(ctx);
+          if (state.lastSeqNr() != journal) {
+            ctx.getLog().error("Partition log {}: {} events applied but the journal's last sequence number is {}: "
+                + "offsets map to the wrong journal events", persistenceId().id(), state.lastSeqNr(), journal);
+          }
+          listener.tell(new Recovered(state.copy()));
+        })
         .onSignal(SnapshotCompleted.class, (state, done) -> listener.tell(new SnapshotSaved(done.metadata().sequenceNr())))
         .build();
   }

@@ -82,6 +82,17 @@ public final class ProducerStates {
       }
     }
     int expected = entry.lastSequence() == Integer.MAX_VALUE ? 0 : entry.lastSequence() + 1;
+    if (batch.baseSequence() != expected && !entry.recent.isEmpty()
+        && batch.lastSequence() < entry.recent.peekFirst().baseSequence()) {
+      // Older than every batch remembered: sequences of an epoch are accepted one after the other
+      // only, so it was stored, long enough ago that its offsets are forgotten (its producer got no
+      // answer in time and sent it again). Kafka's answer for that is DUPLICATE_SEQUENCE_NUMBER,
+      // which producers take as success; OUT_OF_ORDER_SEQUENCE_NUMBER would make them retry until
+      // their delivery timeout, then bump the epoch and send it again as a new batch: stored twice.
+      return new Reject(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, "producer " + batch.producerId() + " sent sequences "
+          + batch.baseSequence() + " to " + batch.lastSequence() + " again: stored already (the last " + KEPT_BATCHES
+          + " batches remembered start at sequence " + entry.recent.peekFirst().baseSequence() + ")");
+    }
     if (batch.baseSequence() != expected) {
       return new Reject(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, "producer " + batch.producerId()
           + " sent sequence " + batch.baseSequence() + " but sequence " + expected + " was expected");
