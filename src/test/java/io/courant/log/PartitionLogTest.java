@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import io.courant.client.ConsumerRecord;
 import io.courant.client.Courant;
 import io.courant.client.CorruptRecordException;
+import io.courant.client.CourantException;
 import io.courant.client.FetchResult;
 import io.courant.client.NewTopic;
 import io.courant.client.OffsetAndTimestamp;
@@ -99,6 +100,35 @@ class PartitionLogTest {
       assertTrue(cache.weightedBytes() <= 1024 * 1024, "cache holds " + cache.weightedBytes() + " bytes");
     }
     assertTrue(cache.weightedBytes() > 0, "the cache is used");
+  }
+
+  @Test
+  void aJournalEventOtherThanTheIndexNamesFailsTheReadInsteadOfAnsweringOtherOffsets() {
+    String name = uniqueTopic("overwritten");
+    var created = await(node.courant().createTopic(new NewTopic(name, 1)));
+    TopicPartition tp = new TopicPartition(name, 0);
+    for (int i = 0; i < 3; i++) {
+      // each over the 64 KiB tail cache (read back from the journal), each of its own size
+      await(node.courant().send(new ProducerRecord(name, 0, null, utf8("k" + i), new byte[100_000 + 1000 * i], List.of())));
+    }
+    String persistenceId = "partition|" + created.topicId() + "-0";
+    try (var cql = io.courant.testing.TestCassandra.connect(io.courant.testing.TestCassandra.contactPoint())) {
+      var rows = cql.execute("SELECT sequence_nr, timestamp, ser_manifest, event FROM courant_journal.messages"
+              + " WHERE persistence_id = ? AND partition_nr = 0", persistenceId).all().stream()
+          .filter(r -> r.getString(2).equals(io.courant.log.internal.PartitionLogSerializer.RECORDS_APPENDED))
+          .toList();
+      // What a write that timed out and landed after a newer one at the same sequence number would
+      // leave: the journal holds another event than the one the index was built from.
+      cql.execute("UPDATE courant_journal.messages SET event = ? WHERE persistence_id = ? AND partition_nr = 0"
+          + " AND sequence_nr = ? AND timestamp = ?", rows.get(1).getByteBuffer(3), persistenceId, rows.get(0).getLong(0),
+          rows.get(0).getUuid(1));
+    }
+    CourantException e = assertThrows(CourantException.class,
+        () -> await(node.courant().fetch(tp, 0, 1 << 20, Duration.ZERO)));
+    assertTrue(e.getMessage().contains("where the index expects"), e.getMessage());
+    // The events after it are still read, at their own offsets.
+    FetchResult later = await(node.courant().fetch(tp, 1, 1 << 20, Duration.ZERO));
+    assertEquals(1, later.records().get(0).offset());
   }
 
   @Test

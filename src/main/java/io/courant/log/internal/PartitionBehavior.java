@@ -857,10 +857,12 @@ public final class PartitionBehavior {
           bytes += index.sizeInBytes(until);
         }
         List<Long> wanted = new ArrayList<>(until - i + 1);
+        Map<Long, Integer> sizes = new HashMap<>();
         for (int j = i; j <= until; j++) {
           wanted.add(index.seqNr(j));
+          sizes.put(index.seqNr(j), index.sizeInBytes(j));
         }
-        readJournal(wanted, Math.min(last, until) - i + 1, events, then, otherwise);
+        readJournal(wanted, sizes, Math.min(last, until) - i + 1, events, then, otherwise);
         return;
       }
       events.add(cached);
@@ -881,26 +883,44 @@ public final class PartitionBehavior {
     return readJournal;
   }
 
-  /** Reads the events with these (increasing) sequence numbers; the first {@code needed} answer the read. */
-  private void readJournal(List<Long> wanted, int needed, List<byte[]> prefix, Consumer<List<byte[]>> then,
-      Consumer<Throwable> otherwise) {
-    java.util.Set<Long> wantedSet = new java.util.HashSet<>(wanted);
+  /**
+   * Reads the events with these (increasing) sequence numbers; the first {@code needed} answer the
+   * read. Each event read must be the one the index names: present, and of the size the index
+   * holds for it (0: not checked, an entry compacted below the log start). Anything else fails the
+   * read loudly instead of answering a fetch with batches at other offsets than it asked for.
+   */
+  private void readJournal(List<Long> wanted, Map<Long, Integer> sizes, int needed, List<byte[]> prefix,
+      Consumer<List<byte[]>> then, Consumer<Throwable> otherwise) {
     var read = readJournal().currentEventsByPersistenceId(persistenceId.id(), wanted.get(0), wanted.get(wanted.size() - 1))
-        .filter(envelope -> wantedSet.contains(envelope.sequenceNr()) && envelope.event() instanceof PartitionLog.DataEvent)
+        .filter(envelope -> sizes.containsKey(envelope.sequenceNr()) && envelope.event() instanceof PartitionLog.DataEvent)
         .runWith(Sink.seq(), ctx.getSystem());
     ctx.pipeToSelf(read, (envelopes, failure) -> {
       if (envelopes == null) {
         return new EventsRead(null, null, failure, then, otherwise);
       }
-      List<Long> seqNrs = new ArrayList<>(envelopes.size());
-      List<byte[]> events = new ArrayList<>(envelopes.size());
+      Map<Long, byte[]> bySeqNr = new HashMap<>();
       for (var envelope : envelopes) {
-        seqNrs.add(envelope.sequenceNr());
-        events.add(((PartitionLog.DataEvent) envelope.event()).batches());
+        bySeqNr.put(envelope.sequenceNr(), ((PartitionLog.DataEvent) envelope.event()).batches());
       }
-      if (events.size() < needed) {
-        return new EventsRead(null, null, new IllegalStateException("the journal holds " + events.size() + " of the "
-            + needed + " events the read needs (from sequence number " + wanted.get(0) + ")"), then, otherwise);
+      List<Long> seqNrs = new ArrayList<>(wanted.size());
+      List<byte[]> events = new ArrayList<>(wanted.size());
+      for (int k = 0; k < wanted.size(); k++) {
+        long seqNr = wanted.get(k);
+        byte[] event = bySeqNr.get(seqNr);
+        int expected = sizes.get(seqNr);
+        String problem = event == null ? "is not in the journal"
+            : expected != 0 && event.length != expected ? "holds " + event.length + " bytes where the index expects " + expected
+            : null;
+        if (problem != null) {
+          if (k < needed) {
+            return new EventsRead(null, null, new IllegalStateException("journal event " + seqNr + " of partition " + name
+                + " " + problem + " (the read needs events " + wanted.get(0) + " to " + wanted.get(needed - 1) + ")"),
+                then, otherwise);
+          }
+          break; // read ahead only as far as the journal agrees with the index
+        }
+        seqNrs.add(seqNr);
+        events.add(event);
       }
       List<byte[]> answer = new ArrayList<>(prefix);
       answer.addAll(events.subList(0, needed));

@@ -13,7 +13,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * starts with a version byte so that it can evolve.
  */
 public final class PartitionLogSerializer extends SerializerWithStringManifest {
-  private static final String RECORDS_APPENDED = "A";
+  public static final String RECORDS_APPENDED = "A";
   private static final String LOG_STATE = "S";
   private static final String LOG_START_ADVANCED = "L";
   private static final String RECORDS_COMPACTED = "C";
