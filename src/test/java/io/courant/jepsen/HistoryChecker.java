@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * Reports lost writes (acknowledged, never read), duplicates (one value read at two offsets), one
  * offset holding two values (two reads, or a read and an acknowledgement, that disagree), offsets
  * that do not increase within a partition in a consumer's read order, and, per fault, how long
- * until every partition had an acknowledged write again. Pure: no cluster, no clock.
+ * until every partition had an acknowledged write again and the longest time a partition went
+ * without an acknowledgement. Pure: no cluster, no clock.
  */
 public final class HistoryChecker {
   private HistoryChecker() {}
@@ -56,15 +57,26 @@ public final class HistoryChecker {
   public record Fault(String name, long at, long healedAt) {}
 
   /**
-   * A fault's unavailability: ms from the fault until every partition had acknowledged a write sent
-   * after the fault ({@code -1} if some partition never did: {@code unrecovered} names them).
+   * A fault's unavailability, measured two ways. {@code writableAgainMs}: from the fault until every
+   * partition had acknowledged a write sent after it ({@code -1} if some partition never did:
+   * {@code unrecovered} names them). {@code unavailableMs}: the longest time any partition went
+   * without an acknowledgement, over every stretch that began during the fault's period (from the
+   * fault until the next one, or the end of the history), counted from the fault or the partition's
+   * last acknowledgement before it, whichever is later, to the partition's next acknowledgement: a
+   * partition that answers once after the fault and then stalls for longer is caught here, not by
+   * the first measure ({@code -1} when a stretch never ended). {@code gapByPartition} holds each
+   * partition's longest such stretch, {@code gapStartByPartition} when it began (ms since start).
    */
-  public record Window(Fault fault, long unavailableMs, List<Integer> unrecovered, List<Long> byPartition) {
+  public record Window(Fault fault, long unavailableMs, long writableAgainMs, List<Integer> unrecovered, List<Long> byPartition,
+      List<Long> gapByPartition, List<Long> gapStartByPartition) {
     @Override
     public String toString() {
       return fault.name() + " at " + fault.at() + " ms (healed after " + (fault.healedAt() - fault.at()) + " ms): "
-          + (unavailableMs < 0 ? "partitions " + unrecovered + " never accepted a write again" : "every partition writable again after " + unavailableMs + " ms")
-          + "; first acknowledged write sent after it, by partition (ms after the fault): " + byPartition;
+          + (writableAgainMs < 0 ? "partitions " + unrecovered + " never accepted a write again"
+              : "every partition writable again after " + writableAgainMs + " ms")
+          + ", longest time without an acknowledgement " + unavailableMs + " ms"
+          + "; first acknowledged write sent after it, by partition (ms after the fault): " + byPartition
+          + "; longest time without an acknowledgement by partition (ms): " + gapByPartition + " starting at " + gapStartByPartition;
     }
   }
 
@@ -75,7 +87,7 @@ public final class HistoryChecker {
 
     public boolean clean() {
       return lost.isEmpty() && duplicated.isEmpty() && conflicting.isEmpty() && nonMonotonic.isEmpty()
-          && unknownValues.isEmpty() && windows.stream().allMatch(w -> w.unavailableMs() >= 0);
+          && unknownValues.isEmpty() && windows.stream().allMatch(w -> w.writableAgainMs() >= 0);
     }
 
     /** A summary with up to {@code examples} entries of each anomaly. */
@@ -167,24 +179,36 @@ public final class HistoryChecker {
       }
     }
     List<Window> windows = new ArrayList<>();
-    for (Fault f : faults) {
-      windows.add(window(f, writes, partitions));
+    long historyEnd = writes.stream().mapToLong(Write::doneAt).max().orElse(0);
+    for (int i = 0; i < faults.size(); i++) {
+      long periodEnd = i + 1 < faults.size() ? faults.get(i + 1).at() : historyEnd;
+      windows.add(window(faults.get(i), periodEnd, historyEnd, writes, partitions));
     }
     return new Report(writes.size(), acked, unknown, failed, reads.size(), readValues.size(), lost, duplicated, conflicting,
         nonMonotonic, unknownValues, windows, unknownThenRead);
   }
 
-  private static Window window(Fault f, Collection<Write> writes, int partitions) {
+  private static Window window(Fault f, long periodEnd, long historyEnd, Collection<Write> writes, int partitions) {
     long[] firstAck = new long[partitions];
     java.util.Arrays.fill(firstAck, Long.MAX_VALUE);
+    List<List<Long>> acks = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      acks.add(new ArrayList<>());
+    }
     for (Write w : writes) {
-      if (w.outcome() == Outcome.ACKED && w.sentAt() >= f.at() && w.partition() < partitions) {
-        firstAck[w.partition()] = Math.min(firstAck[w.partition()], w.doneAt());
+      if (w.outcome() == Outcome.ACKED && w.partition() < partitions) {
+        acks.get(w.partition()).add(w.doneAt());
+        if (w.sentAt() >= f.at()) {
+          firstAck[w.partition()] = Math.min(firstAck[w.partition()], w.doneAt());
+        }
       }
     }
     List<Integer> unrecovered = new ArrayList<>();
     List<Long> byPartition = new ArrayList<>();
+    List<Long> gaps = new ArrayList<>();
+    List<Long> gapStarts = new ArrayList<>();
     long latest = f.at();
+    long longest = 0;
     for (int p = 0; p < partitions; p++) {
       if (firstAck[p] == Long.MAX_VALUE) {
         unrecovered.add(p);
@@ -193,8 +217,35 @@ public final class HistoryChecker {
         latest = Math.max(latest, firstAck[p]);
         byPartition.add(firstAck[p] - f.at());
       }
+      long[] gap = longestGap(acks.get(p), f.at(), periodEnd, historyEnd);
+      gaps.add(gap[0]);
+      gapStarts.add(gap[1]);
+      longest = Math.max(longest, gap[0]);
     }
-    return new Window(f, unrecovered.isEmpty() ? latest - f.at() : -1, unrecovered, byPartition);
+    return new Window(f, longest, unrecovered.isEmpty() ? latest - f.at() : -1, unrecovered, byPartition, gaps, gapStarts);
+  }
+
+  /**
+   * The longest stretch without an acknowledgement that began in {@code [from, to)}, as {length,
+   * start}; a stretch after a partition's last acknowledgement ends at {@code historyEnd}.
+   */
+  private static long[] longestGap(List<Long> ackTimes, long from, long to, long historyEnd) {
+    long[] times = java.util.stream.Stream.concat(ackTimes.stream(), java.util.stream.Stream.of(historyEnd))
+        .mapToLong(Long::longValue).sorted().toArray();
+    long[] longest = {0, from};
+    long start = from;
+    for (long t : times) {
+      if (start >= to) {
+        break;
+      }
+      if (t > start) {
+        if (t - start > longest[0]) {
+          longest = new long[] {t - start, start};
+        }
+        start = t;
+      }
+    }
+    return longest;
   }
 
   private static String position(int partition, long offset) {

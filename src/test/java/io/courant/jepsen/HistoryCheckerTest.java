@@ -41,7 +41,30 @@ class HistoryCheckerTest {
     assertTrue(r.clean(), r.describe(5));
     assertEquals(6, r.acknowledged());
     assertEquals(1, r.unknownThenRead(), "the write whose ack was lost was stored: not an anomaly");
-    assertEquals(80, r.windows().get(0).unavailableMs(), "from 100 ms until partition 1's ack at 180 ms");
+    assertEquals(80, r.windows().get(0).writableAgainMs(), "from 100 ms until partition 1's ack at 180 ms");
+    assertEquals(80, r.windows().get(0).unavailableMs(), "partition 1 had no ack from the fault at 100 ms until 180 ms");
+    assertEquals(List.of(40L, 80L), r.windows().get(0).gapByPartition());
+  }
+
+  @Test
+  void aPartitionThatAnswersOnceAfterTheFaultAndThenStallsIsUnavailableForTheStall() {
+    List<Write> writes = writes();
+    // Partition 0 answers at 140 ms, then nothing until 900 ms; a second fault at 500 ms.
+    writes.add(Write.acked("a3", 0, 4, 150, 900));
+    writes.add(Write.acked("b3", 1, 3, 190, 200));
+    writes.add(Write.acked("b4", 1, 4, 600, 610));
+    writes.add(Write.acked("a4", 0, 5, 600, 950));
+    List<Read> reads = reads();
+    reads.addAll(List.of(new Read("c1", 0, 4, "a3"), new Read("c1", 1, 3, "b3"), new Read("c1", 1, 4, "b4"), new Read("c1", 0, 5, "a4")));
+    List<Fault> faults = List.of(new Fault("kill -9 b", 100, 105), new Fault("SIGSTOP c", 500, 510));
+    Report r = HistoryChecker.check(writes, reads, faults, 2);
+    HistoryChecker.Window first = r.windows().get(0);
+    assertEquals(80, first.writableAgainMs(), "both partitions acknowledged a write sent after the fault by 180 ms");
+    assertEquals(760, first.unavailableMs(), "partition 0's stall from 140 ms to 900 ms began during the first fault: counted whole");
+    assertEquals(List.of(140L, 200L), first.gapStartByPartition(), "partition 1: 200 to 610 ms");
+    HistoryChecker.Window second = r.windows().get(1);
+    assertEquals(400, second.unavailableMs(), "the second fault counts from its own start: 500 to 900 ms");
+    assertTrue(r.clean(), "a long stall is a measurement, not an anomaly: " + r.describe(5));
   }
 
   @Test
@@ -133,7 +156,7 @@ class HistoryCheckerTest {
     writes.add(Write.unknown("b2", 1, 120, 400));
     Report r = HistoryChecker.check(writes, reads(), FAULT, 2);
     assertFalse(r.clean());
-    assertEquals(-1, r.windows().get(0).unavailableMs());
+    assertEquals(-1, r.windows().get(0).writableAgainMs());
     assertEquals(List.of(1), r.windows().get(0).unrecovered());
     // A write sent before the fault and acknowledged after it does not close the window.
     writes.add(Write.acked("b-early", 1, 3, 95, 200));
