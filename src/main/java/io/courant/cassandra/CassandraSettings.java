@@ -1,7 +1,9 @@
 package io.courant.cassandra;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the node's Cassandra is, read once from {@code courant.cassandra}.
@@ -11,12 +13,15 @@ import java.util.List;
  * @param localDatacenter the data center the driver treats as local
  * @param keyspaceReplicationFactor the replication factor of keyspaces the node creates itself
  * @param embedded the embedded Cassandra, used when {@code contactPoints} is empty
+ * @param deadSessionAfter how long the node's Cassandra session may fail every request while a new
+ *     connection to Cassandra works, before the node leaves the cluster and exits; empty: never
  */
 public record CassandraSettings(
     List<String> contactPoints,
     String localDatacenter,
     int keyspaceReplicationFactor,
-    EmbeddedCassandraSettings embedded) {
+    EmbeddedCassandraSettings embedded,
+    Optional<Duration> deadSessionAfter) {
 
   /** Validates the values, naming the config key of a bad one. */
   public CassandraSettings {
@@ -33,6 +38,10 @@ public record CassandraSettings(
           "courant.cassandra.keyspace-replication-factor must be at least 1, was "
               + keyspaceReplicationFactor);
     }
+    if (deadSessionAfter.isPresent() && deadSessionAfter.get().compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "courant.cassandra.dead-session-after must be off or at least 1s, was " + deadSessionAfter.get());
+    }
   }
 
   /**
@@ -45,7 +54,10 @@ public record CassandraSettings(
         courantCassandraConfig.getStringList("contact-points"),
         courantCassandraConfig.getString("local-datacenter"),
         courantCassandraConfig.getInt("keyspace-replication-factor"),
-        EmbeddedCassandraSettings.create(courantCassandraConfig));
+        EmbeddedCassandraSettings.create(courantCassandraConfig),
+        courantCassandraConfig.getString("dead-session-after").equals("off")
+            ? Optional.empty()
+            : Optional.of(courantCassandraConfig.getDuration("dead-session-after")));
   }
 
   /** Whether the node starts the embedded Cassandra (no contact points given). */

@@ -6,6 +6,7 @@ import io.courant.cassandra.CassandraConfig;
 import io.courant.cassandra.CassandraSettings;
 import io.courant.cassandra.CassandraStartException;
 import io.courant.cassandra.EmbeddedCassandra;
+import io.courant.cassandra.SessionWatchdog;
 import io.courant.client.Courant;
 import io.courant.kafka.KafkaListener;
 import io.courant.kafka.KafkaSettings;
@@ -57,6 +58,9 @@ public final class CourantNode implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "courant-shutdown"));
     node.system.getWhenTerminated().toCompletableFuture().join();
+    if (SessionWatchdog.tookOut(node.system)) {
+      System.exit(SessionWatchdog.EXIT_STATUS); // a supervisor starts it again, with a new session
+    }
   }
 
   /**

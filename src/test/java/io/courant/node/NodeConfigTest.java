@@ -56,6 +56,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void theDeadSessionBoundIsADurationOfASecondOrMoreOrOff() {
+    var e = assertThrows(NodeConfig.InvalidConfigException.class,
+        () -> NodeConfig.validate(with("courant.cassandra.dead-session-after = 500ms")));
+    assertMentions(e.problems().get(0), "courant.cassandra.dead-session-after", "off or at least 1s");
+    e = assertThrows(NodeConfig.InvalidConfigException.class,
+        () -> NodeConfig.validate(with("courant.cassandra.dead-session-after = soon")));
+    assertMentions(e.problems().get(0), "dead-session-after", "soon");
+    NodeConfig.validate(with("courant.cassandra.dead-session-after = off"));
+    NodeConfig.validate(with("courant.cassandra.dead-session-after = 2 minutes"));
+  }
+
+  @Test
   void withoutFencingTheDownRemovalMarginMustCoverTheResolversDecision() {
     String fencingOff = "courant.log.fencing.enabled = off\n";
     var e = assertThrows(NodeConfig.InvalidConfigException.class, () -> NodeConfig.validate(with(fencingOff)));

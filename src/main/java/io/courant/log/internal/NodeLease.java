@@ -53,6 +53,7 @@ public final class NodeLease implements Extension {
   private final AtomicLong confirmedSendNanos = new AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
   private volatile long epoch;
   private volatile boolean failing;
+  private final io.courant.cassandra.SessionWatchdog watchdog;
 
   /**
    * Checks {@code courant.log.fencing}; returns {@code renew-every}.
@@ -85,6 +86,9 @@ public final class NodeLease implements Extension {
     this.keyspace = journal.getString("keyspace");
     var self = Cluster.get(system).selfMember().uniqueAddress();
     this.nodeId = self.address() + "#" + self.longUid();
+    this.watchdog = new io.courant.cassandra.SessionWatchdog(system,
+        io.courant.cassandra.CassandraSettings.create(system.settings().config().getConfig("courant.cassandra")).deadSessionAfter(),
+        SimpleStatement.newInstance("SELECT node FROM " + keyspace + ".node_leases WHERE node = ?", nodeId));
     if (!enabled) {
       this.session = CompletableFuture.failedFuture(new IllegalStateException("fencing is off"));
       return;
@@ -130,15 +134,19 @@ public final class NodeLease implements Extension {
             "INSERT INTO " + keyspace + ".node_leases (node) VALUES (?) USING TTL ?", nodeId, (int) Math.max(1, ttl.toSeconds()))))
         .whenComplete((ok, failure) -> {
           if (failure == null) {
+            watchdog.succeeded();
             confirmedSendNanos.accumulateAndGet(sent, Math::max);
             if (failing) {
               failing = false;
               system.log().info("This node's lease is renewed again");
             }
-          } else if (!failing) {
-            failing = true; // said once per outage, not every second
-            system.log().warn("Renewing this node's lease failed (partitions stop writing {} after the last renewal): {}",
-                ttl.minus(safetyMargin), failure.toString());
+          } else {
+            watchdog.failed();
+            if (!failing) {
+              failing = true; // said once per outage, not every second
+              system.log().warn("Renewing this node's lease failed (partitions stop writing {} after the last renewal): {}",
+                  ttl.minus(safetyMargin), failure.toString());
+            }
           }
         });
   }
