@@ -60,12 +60,12 @@ public final class HistoryChecker {
    * A fault's unavailability, measured two ways. {@code writableAgainMs}: from the fault until every
    * partition had acknowledged a write sent after it ({@code -1} if some partition never did:
    * {@code unrecovered} names them). {@code unavailableMs}: the longest time any partition went
-   * without an acknowledgement, over every stretch that began during the fault's period (from the
-   * fault until the next one, or the end of the history), counted from the fault or the partition's
-   * last acknowledgement before it, whichever is later, to the partition's next acknowledgement: a
-   * partition that answers once after the fault and then stalls for longer is caught here, not by
-   * the first measure ({@code -1} when a stretch never ended). {@code gapByPartition} holds each
-   * partition's longest such stretch, {@code gapStartByPartition} when it began (ms since start).
+   * without an acknowledgement during the fault's period (from the fault until the next fault, or
+   * the end of the history), counted within that period: a partition that answers once after the
+   * fault and then stalls for longer is caught here, not by the first measure, and a stall that
+   * lasts into the next fault's period counts in both, each up to its own bounds.
+   * {@code gapByPartition} holds each partition's longest such stretch, {@code gapStartByPartition}
+   * when it began (ms since start).
    */
   public record Window(Fault fault, long unavailableMs, long writableAgainMs, List<Integer> unrecovered, List<Long> byPartition,
       List<Long> gapByPartition, List<Long> gapStartByPartition) {
@@ -182,13 +182,13 @@ public final class HistoryChecker {
     long historyEnd = writes.stream().mapToLong(Write::doneAt).max().orElse(0);
     for (int i = 0; i < faults.size(); i++) {
       long periodEnd = i + 1 < faults.size() ? faults.get(i + 1).at() : historyEnd;
-      windows.add(window(faults.get(i), periodEnd, historyEnd, writes, partitions));
+      windows.add(window(faults.get(i), periodEnd, writes, partitions));
     }
     return new Report(writes.size(), acked, unknown, failed, reads.size(), readValues.size(), lost, duplicated, conflicting,
         nonMonotonic, unknownValues, windows, unknownThenRead);
   }
 
-  private static Window window(Fault f, long periodEnd, long historyEnd, Collection<Write> writes, int partitions) {
+  private static Window window(Fault f, long periodEnd, Collection<Write> writes, int partitions) {
     long[] firstAck = new long[partitions];
     java.util.Arrays.fill(firstAck, Long.MAX_VALUE);
     List<List<Long>> acks = new ArrayList<>();
@@ -217,7 +217,7 @@ public final class HistoryChecker {
         latest = Math.max(latest, firstAck[p]);
         byPartition.add(firstAck[p] - f.at());
       }
-      long[] gap = longestGap(acks.get(p), f.at(), periodEnd, historyEnd);
+      long[] gap = longestGap(acks.get(p), f.at(), periodEnd);
       gaps.add(gap[0]);
       gapStarts.add(gap[1]);
       longest = Math.max(longest, gap[0]);
@@ -226,23 +226,24 @@ public final class HistoryChecker {
   }
 
   /**
-   * The longest stretch without an acknowledgement that began in {@code [from, to)}, as {length,
-   * start}; a stretch after a partition's last acknowledgement ends at {@code historyEnd}.
+   * The longest stretch without an acknowledgement within {@code [from, to)}, clipped to it, as
+   * {length, start}; a stretch after a partition's last acknowledgement ends at {@code to}.
    */
-  private static long[] longestGap(List<Long> ackTimes, long from, long to, long historyEnd) {
-    long[] times = java.util.stream.Stream.concat(ackTimes.stream(), java.util.stream.Stream.of(historyEnd))
+  private static long[] longestGap(List<Long> ackTimes, long from, long to) {
+    long[] times = java.util.stream.Stream.concat(ackTimes.stream(), java.util.stream.Stream.of(to))
         .mapToLong(Long::longValue).sorted().toArray();
     long[] longest = {0, from};
     long start = from;
     for (long t : times) {
+      long end = Math.min(t, to);
+      if (end > start) {
+        if (end - start > longest[0]) {
+          longest = new long[] {end - start, start};
+        }
+        start = end;
+      }
       if (start >= to) {
         break;
-      }
-      if (t > start) {
-        if (t - start > longest[0]) {
-          longest = new long[] {t - start, start};
-        }
-        start = t;
       }
     }
     return longest;

@@ -60,6 +60,7 @@ class DockerComposeTest {
     for (String name : List.of("courant-1", "courant-2", "courant-3")) {
       JsonNode node = services.get(name);
       assertEquals("bin/courant start", node.get("command").asText());
+      assertEquals("unless-stopped", node.get("restart").asText(), name + " is started again after a downing or a dead session");
       assertEquals("service_completed_successfully", node.get("depends_on").get("schema").get("condition").asText());
       published.add(Integer.parseInt(node.get("ports").get(0).asText().split(":")[0]));
       Config config = nodeConfig(node.get("environment"));
