@@ -318,7 +318,20 @@ public final class Courant implements Extension {
    * for callers that build their own batches (idempotent producers, the Kafka protocol).
    */
   public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks) {
-    long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+    return append(tp, batches, acks, settings.requestTimeout());
+  }
+
+  /**
+   * {@link #append(TopicPartition, byte[], Acks)}, giving up after {@code within} (at most the
+   * request timeout) when every batch carries a producer id: such batches may be sent again, and
+   * the partition stores them once, so a caller that cannot tell where the partition is (a Kafka
+   * listener asked for a partition it does not host) answers its client soon instead of holding
+   * the client's connection. Appends without a producer id wait the whole request timeout:
+   * sending those again could store them twice.
+   */
+  public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks, Duration within) {
+    Duration wait = idempotent(batches) && within.compareTo(settings.requestTimeout()) < 0 ? within : settings.requestTimeout();
+    long deadline = System.nanoTime() + wait.toNanos();
     return partition(tp).thenCompose(ref -> idempotent(batches)
             ? askResending(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r), deadline)
             : ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))

@@ -52,6 +52,15 @@ interface Brokers {
         + b.host() + ":" + b.port() + "), not this one: refresh the metadata");
   }
 
+  /**
+   * Whether this node was last seen hosting the partition (not merely named its leader because no
+   * node is known to host it). A produce for a partition not hosted here goes through sharding and
+   * is answered within {@code ProduceApis.NOT_HOSTED_WAIT} at most.
+   */
+  default boolean hostedHere(Optional<TopicDescription> topic, int partition) {
+    return true;
+  }
+
   /** Completes once {@link #leaderOf} answers from a view no older than its refresh interval. */
   default CompletionStage<Void> fresh() {
     return CompletableFuture.completedFuture(null);

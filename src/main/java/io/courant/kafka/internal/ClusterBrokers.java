@@ -1,6 +1,7 @@
 package io.courant.kafka.internal;
 
 import io.courant.log.Partition;
+import io.courant.topic.TopicDescription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -208,6 +209,12 @@ final class ClusterBrokers implements Brokers {
   /** A member's published Kafka listener, if it has one. */
   Optional<Broker> brokerAt(Address member) {
     return member.equals(selfAddress) ? Optional.of(self) : Optional.ofNullable(published.get(member.toString()));
+  }
+
+  @Override
+  public boolean hostedHere(Optional<TopicDescription> topic, int partition) {
+    return topic.isEmpty()
+        || selfAddress.equals(homes.byShard().get(shards.shardId(Partition.entityId(topic.get().topicId(), partition))));
   }
 
   /** The cluster address of the node leading a partition (see {@link Brokers#leaderOf}). */
