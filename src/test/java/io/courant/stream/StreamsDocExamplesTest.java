@@ -213,7 +213,9 @@ class StreamsDocExamplesTest {
         .runWith(Sink.ignore(), system);
     // ... at shutdown: control.get().drainAndShutdown(done, system.executionContext());
     // doc: end
-    Await.until("the source materialized", Duration.ofSeconds(10), () -> control.get() != null);
+    // Shut down once the stream consumes (past its group join): shutting down the first
+    // materialization while a failed join restarts it would leave the second one running.
+    Await.until("the restartable source handled the orders", Duration.ofSeconds(30), () -> handled.contains(orders + "-0"));
     control.get().drainAndShutdown(done, system.executionContext()).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
