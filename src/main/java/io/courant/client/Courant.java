@@ -334,9 +334,10 @@ public final class Courant implements Extension {
    * sending those again could store them twice.
    */
   public CompletionStage<Partition.Appended> append(TopicPartition tp, byte[] batches, Acks acks, Duration within) {
-    Duration wait = idempotent(batches) && within.compareTo(settings.requestTimeout()) < 0 ? within : settings.requestTimeout();
+    boolean idempotent = idempotent(batches);
+    Duration wait = idempotent && within.compareTo(settings.requestTimeout()) < 0 ? within : settings.requestTimeout();
     long deadline = System.nanoTime() + wait.toNanos();
-    return partition(tp).thenCompose(ref -> idempotent(batches)
+    return partition(tp).thenCompose(ref -> idempotent
             ? askResending(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r), deadline)
             : ask(ref, (ActorRef<Partition.AppendReply> r) -> new Partition.Append(batches, acks, r)))
         .thenApply(reply -> {

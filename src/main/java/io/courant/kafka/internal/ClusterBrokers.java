@@ -213,8 +213,12 @@ final class ClusterBrokers implements Brokers {
 
   @Override
   public boolean hostedHere(Optional<TopicDescription> topic, int partition) {
-    return topic.isEmpty()
-        || selfAddress.equals(homes.byShard().get(shards.shardId(Partition.entityId(topic.get().topicId(), partition))));
+    return topic.isEmpty() || selfAddress.equals(lastSeenHome(homes, topic.get().topicId(), partition));
+  }
+
+  /** Where the last read of the shard homes saw a partition's shard (null: not seen). */
+  private Address lastSeenHome(Homes h, UUID topicId, int partition) {
+    return h.byShard().get(shards.shardId(Partition.entityId(topicId, partition)));
   }
 
   /** The cluster address of the node leading a partition (see {@link Brokers#leaderOf}). */
@@ -223,7 +227,7 @@ final class ClusterBrokers implements Brokers {
     if (System.nanoTime() - h.readAtNanos() > refreshInterval.toNanos()) {
       read();
     }
-    Address home = h.byShard().get(shards.shardId(Partition.entityId(topicId, partition)));
+    Address home = lastSeenHome(h, topicId, partition);
     if (home == null || home.equals(selfAddress) || liveMembers().contains(home)) {
       return Optional.of(home == null ? selfAddress : home);
     }

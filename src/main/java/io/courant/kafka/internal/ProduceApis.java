@@ -5,9 +5,11 @@ import io.courant.client.Courant;
 import io.courant.client.TopicPartition;
 import io.courant.log.Partition;
 import io.courant.log.Partition.Acks;
+import io.courant.topic.TopicDescription;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
@@ -76,7 +78,8 @@ final class ProduceApis {
       for (ProduceRequestData.PartitionProduceData p : t.partitionData()) {
         ProduceResponseData.PartitionProduceResponse part = new ProduceResponseData.PartitionProduceResponse().setIndex(p.index());
         topic.partitionResponses().add(part);
-        String notLeader = name == null ? null : brokers.notLeaderHere(catalog.cached(name), p.index()).orElse(null);
+        Optional<TopicDescription> described = name == null ? Optional.empty() : catalog.cached(name);
+        String notLeader = name == null ? null : brokers.notLeaderHere(described, p.index()).orElse(null);
         if (acks == null) {
           fail(part, r.version(), ErrorCode.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1, not " + req.acks());
         } else if (name == null) {
@@ -86,7 +89,7 @@ final class ProduceApis {
         } else if (notLeader != null) {
           fail(part, r.version(), ErrorCode.NOT_LEADER_OR_FOLLOWER, notLeader);
         } else {
-          boolean hosted = brokers.hostedHere(catalog.cached(name), p.index());
+          boolean hosted = brokers.hostedHere(described, p.index());
           TopicPartition tp = new TopicPartition(name, p.index());
           appends.add((hosted ? courant.append(tp, bytes(records.buffer()), acks)
                   : courant.append(tp, bytes(records.buffer()), acks, NOT_HOSTED_WAIT))
